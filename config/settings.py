@@ -1,0 +1,197 @@
+"""The one settings module: everything that differs between machines comes from the environment.
+
+Options (all optional on a demo machine):
+  DATABASE_URL                  sqlite:///path (default: var/gonghui.sqlite3) or postgres://user@host:port/db
+  GONGHUI_ENV                   "development" (default) or "production"
+  GONGHUI_SECRET_KEY            Django's secret key
+  GONGHUI_DATA_KEY              base64 of 32 bytes: AES-256-GCM key for ID and phone numbers
+  GONGHUI_INDEX_KEY             base64 of 32 bytes: HMAC key of the blind index used for exact look-ups
+  GONGHUI_DATA_DIR              where the SQLite file, local secrets and uploads live (default: var/)
+  GONGHUI_ALLOWED_HOSTS         comma-separated host names
+  GONGHUI_SMS_BACKEND           dotted path of the SMS backend (default: print to the console)
+  GONGHUI_SESSION_IDLE_MINUTES  idle session timeout (default 30)
+  GONGHUI_SESSION_MAX_HOURS     absolute session lifetime (default 12)
+  GONGHUI_AXES_FAILURE_LIMIT    failed sign-ins before a username+IP pair is locked (default 5)
+  GONGHUI_AXES_COOLOFF_MINUTES  how long the lock lasts (default 30)
+"""
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config.env import env_bool, env_int, env_list, env_str, local_secrets
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("GONGHUI_DATA_DIR", str(BASE_DIR / "var")))
+GONGHUI_ENV = env_str("GONGHUI_ENV", "development")
+PRODUCTION = GONGHUI_ENV == "production"
+
+_KEYS = ("GONGHUI_SECRET_KEY", "GONGHUI_DATA_KEY", "GONGHUI_INDEX_KEY", "GONGHUI_CARD_SIGNING_KEY")
+_given = {name: env_str(name) for name in _KEYS}
+if PRODUCTION:
+    missing = [name for name, value in _given.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(f"production needs these environment variables: {', '.join(missing)}")
+    _secrets = _given
+else:
+    _secrets = {**local_secrets(DATA_DIR), **{k: v for k, v in _given.items() if v}}
+
+SECRET_KEY = _secrets["GONGHUI_SECRET_KEY"]
+GONGHUI_DATA_KEY = _secrets["GONGHUI_DATA_KEY"]
+GONGHUI_INDEX_KEY = _secrets["GONGHUI_INDEX_KEY"]
+GONGHUI_CARD_SIGNING_KEY = _secrets["GONGHUI_CARD_SIGNING_KEY"]
+
+DEBUG = env_bool("GONGHUI_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("GONGHUI_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("GONGHUI_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_htmx",
+    "template_partials",
+    "ninja",
+    "gonghui.core",
+    "gonghui.accounts",
+    "gonghui.orgs",
+    "gonghui.members",
+    "gonghui.api",
+    "gonghui.portal",
+    "gonghui.console",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gonghui.accounts.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gonghui.core.middleware.RequestContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'gonghui.sqlite3'}"),
+        # Persistent connections: without them a scoped GET falls from 0.33 to 0.06 of a hello-world
+        # (research/performance-anchors.md §3.3).
+        conn_max_age=env_int("GONGHUI_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if env_bool("GONGHUI_SQLITE_NO_PERSIST") else 60
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN so two
+        # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=15000;"
+        " PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts and sessions ----------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "gonghui.accounts.backends.PhoneCodeBackend",
+]
+LOGIN_URL = "console:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Idle timeout: the cookie lives this long and every request renews it.
+SESSION_COOKIE_AGE = env_int("GONGHUI_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute lifetime, enforced by gonghui.accounts.middleware.SessionLifetimeMiddleware.
+GONGHUI_SESSION_MAX_AGE = timedelta(hours=env_int("GONGHUI_SESSION_MAX_HOURS", 12))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("GONGHUI_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GONGHUI_BEHIND_PROXY") else None
+X_FRAME_OPTIONS = "DENY"
+
+# django-axes: lock the username+IP pair, not the username alone, so an attacker cannot lock a cadre out
+# from another address (MLPS level 3: 登录失败处理).
+AXES_FAILURE_LIMIT = env_int("GONGHUI_AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GONGHUI_AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "gonghui 工会"
+
+# --- SMS ------------------------------------------------------------------------------------------
+GONGHUI_SMS_BACKEND = env_str("GONGHUI_SMS_BACKEND", "gonghui.core.sms.ConsoleBackend")
+GONGHUI_SMS_CODE_TTL = timedelta(minutes=env_int("GONGHUI_SMS_CODE_MINUTES", 5))
+GONGHUI_SMS_CODE_ATTEMPTS = 5
+
+# --- language and time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files: everything is vendored, nothing comes from a CDN --------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "uploads"  # never served publicly
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GONGHUI_LOG_LEVEL", "WARNING")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

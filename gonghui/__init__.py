@@ -1,0 +1,1 @@
+"""gonghui: the trade-union federation platform."""

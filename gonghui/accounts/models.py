@@ -1,0 +1,121 @@
+"""Users: cadres (password + role on an org) and workers (phone + SMS code)."""
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.accounts.choices import MANAGING, RoleKind
+from gonghui.core import crypto
+from gonghui.core.masking import mask_phone
+
+
+class User(AbstractUser):
+    """Anyone who signs in. A cadre holds Roles; a worker is linked to a Member through Member.user."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone_enc = models.BinaryField(_("手机号（密文）"), null=True, blank=True, editable=False)
+    phone_hash = models.CharField(_("手机号索引"), max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc, context=b"phone") if self.phone_enc else ""
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    def set_phone(self, phone: str) -> None:
+        self.phone_enc = crypto.encrypt(phone, context=b"phone")
+        self.phone_hash = phone_index(phone)
+
+    @cached_property
+    def active_roles(self) -> list["Role"]:
+        return list(self.roles.select_related("org").filter(org__status="active"))
+
+    @cached_property
+    def scope_paths(self) -> list[str]:
+        """Path prefixes of every org this user holds a role on: the subtrees they may see."""
+        return sorted({role.org.path for role in self.active_roles})
+
+    @cached_property
+    def managing_paths(self) -> list[str]:
+        return sorted({role.org.path for role in self.active_roles if role.kind in MANAGING})
+
+    @cached_property
+    def is_cadre(self) -> bool:
+        return bool(self.active_roles)
+
+    @cached_property
+    def is_sysadmin(self) -> bool:
+        return any(role.kind == RoleKind.SYSADMIN for role in self.active_roles)
+
+
+def phone_index(phone: str) -> str:
+    return crypto.blind_index(phone, purpose="phone")
+
+
+class Role(models.Model):
+    """A cadre's role on one org; it covers that org's whole subtree."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="roles")
+    org = models.ForeignKey("orgs.Org", verbose_name=_("工会组织"), on_delete=models.PROTECT, related_name="roles")
+    kind = models.CharField(_("角色"), max_length=16, choices=RoleKind.choices)
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("干部角色")
+        verbose_name_plural = _("干部角色")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "org", "kind"], name="role_unique_per_org",
+                                    violation_error_message=_("该用户在此工会已有这个角色")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.org} · {self.get_kind_display()}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for apps. Only its hash is stored; the token itself is shown once, at creation."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=8, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked = models.BooleanField(_("已吊销"), default=False)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+
+class SmsCode(models.Model):
+    """A one-time sign-in code sent by SMS. Stored as a keyed hash; limited in time and attempts."""
+
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=16, default="login")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        indexes = [models.Index(fields=["phone_hash", "purpose", "-created_at"], name="smscode_lookup_idx")]

@@ -1,0 +1,148 @@
+"""Writes to accounts: cadres, roles, API tokens, worker sign-in codes."""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.accounts.choices import RoleKind
+from gonghui.accounts.models import ApiToken, Role, SmsCode, User, phone_index
+from gonghui.core import audit, crypto
+from gonghui.core.phone import InvalidPhone, normalize_phone
+from gonghui.core.sms import send_sms
+from gonghui.orgs.permissions import can_manage_org
+
+SMS_RESEND_SECONDS = 60
+
+
+def _may_grant(actor, org) -> bool:
+    return actor is None or getattr(actor, "is_superuser", False) or can_manage_org(actor, org)
+
+
+@transaction.atomic
+def cadre_create(*, username: str, password: str, display_name: str, actor) -> User:
+    """A cadre account; it can do nothing until role_grant gives it a role on an org."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("用户名已被使用")})
+    user = User(username=username, display_name=display_name)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    audit.record(actor=actor, action="user.create", obj=user, after={"username": username})
+    return user
+
+
+@transaction.atomic
+def role_grant(*, user: User, org, kind: str, actor) -> Role:
+    if not _may_grant(actor, org):
+        raise PermissionDenied(_("无权在该工会授予角色"))
+    if kind == RoleKind.SYSADMIN and actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("只有超级管理员可以授予系统管理员角色"))
+    role, _created = Role.objects.get_or_create(user=user, org=org, kind=kind)
+    if kind == RoleKind.SYSADMIN and not user.is_staff:
+        User.objects.filter(pk=user.pk).update(is_staff=True)
+    audit.record(actor=actor, action="role.grant", obj=role, org_path=org.path,
+                 after={"user": user.username, "org": org.pk, "kind": kind})
+    return role
+
+
+@transaction.atomic
+def role_revoke(*, role: Role, actor) -> None:
+    if not _may_grant(actor, role.org):
+        raise PermissionDenied(_("无权撤销该角色"))
+    audit.record(actor=actor, action="role.revoke", obj=role, org_path=role.org.path,
+                 before={"user": role.user.username, "org": role.org_id, "kind": role.kind})
+    role.delete()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str, actor, days: int | None = 365) -> tuple[ApiToken, str]:
+    """Create a token; the plaintext is returned once and never stored."""
+    plaintext = "gh_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=plaintext[:8], token_hash=token_hash(plaintext),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    audit.record(actor=actor, action="api_token.create", obj=token, after={"user": user.username, "name": name})
+    return token, plaintext
+
+
+def token_hash(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def _code_hash(phone: str, code: str) -> str:
+    return crypto.blind_index(f"{phone}:{code}", purpose="sms_code")
+
+
+@transaction.atomic
+def sms_code_send(*, phone: str, purpose: str = "login") -> None:
+    """Send a 6-digit code. One code per number per minute; the SMS leaves after commit."""
+    try:
+        phone = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ValidationError({"phone": exc.message}) from None
+    index = phone_index(phone)
+    now = timezone.now()
+    recent = SmsCode.objects.filter(phone_hash=index, purpose=purpose,
+                                    created_at__gt=now - timedelta(seconds=SMS_RESEND_SECONDS))
+    if recent.exists():
+        raise ValidationError({"phone": _("验证码发送过于频繁，请%(s)d秒后再试") % {"s": SMS_RESEND_SECONDS}})
+    code = f"{secrets.randbelow(10**6):06d}"
+    SmsCode.objects.create(phone_hash=index, code_hash=_code_hash(phone, code), purpose=purpose,
+                           expires_at=now + settings.GONGHUI_SMS_CODE_TTL)
+    minutes = int(settings.GONGHUI_SMS_CODE_TTL.total_seconds() // 60)
+    text = _("【工会】您的验证码是%(code)s，%(m)d分钟内有效。请勿告诉他人。") % {"code": code, "m": minutes}
+    transaction.on_commit(lambda: send_sms(phone, text))
+
+
+def sms_code_verify(*, phone: str, code: str, purpose: str = "login") -> None:
+    """Consume the newest code for the number, or raise ValidationError naming why it is refused.
+
+    A wrong guess is counted and committed before the refusal is raised, so five guesses end the code.
+    """
+    try:
+        phone = normalize_phone(phone)
+    except InvalidPhone as exc:
+        raise ValidationError({"phone": exc.message}) from None
+    error = None
+    with transaction.atomic():
+        sms = (SmsCode.objects.select_for_update()
+               .filter(phone_hash=phone_index(phone), purpose=purpose, used_at__isnull=True)
+               .order_by("-created_at").first())
+        if sms is None:
+            error = _("请先获取短信验证码")
+        elif sms.expires_at < timezone.now():
+            error = _("短信验证码已过期，请重新获取")
+        elif sms.attempts >= settings.GONGHUI_SMS_CODE_ATTEMPTS:
+            error = _("验证码错误次数过多，请重新获取")
+        elif not hmac.compare_digest(sms.code_hash, _code_hash(phone, code.strip())):
+            sms.attempts += 1
+            sms.save(update_fields=["attempts"])
+            error = _("短信验证码不正确")
+        else:
+            sms.used_at = timezone.now()
+            sms.save(update_fields=["used_at"])
+    if error:
+        raise ValidationError({"code": error})
+
+
+def worker_for_phone(*, phone: str) -> User:
+    """The worker account of a verified phone number, made on first sign-in."""
+    phone = normalize_phone(phone)
+    user = User.objects.filter(phone_hash=phone_index(phone)).first()
+    if user is not None:
+        return user
+    with transaction.atomic():
+        user = User(username=f"w{secrets.token_hex(8)}")
+        user.set_unusable_password()
+        user.set_phone(phone)
+        user.save()
+        audit.record(actor=user, action="user.worker_signup", obj=user, after={"phone": user.phone_masked})
+    return user

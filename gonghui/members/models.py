@@ -1,0 +1,90 @@
+"""The real-name register: one Member per person, keyed by the blind index of the ID number."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import crypto
+from gonghui.core.masking import mask_id_number, mask_phone
+from gonghui.core.scoping import actor_paths, paths_q
+from gonghui.members.choices import (
+    ETHNICITY_CHOICES, Education, EmploymentForm, EmploymentStatus, Gender, HouseholdType, IdType, MemberStatus,
+    PoliticalStatus,
+)
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, actor) -> "MemberQuerySet":
+        """Members a cadre's roles cover, plus a worker's own record: the start of every member query."""
+        q = paths_q(actor_paths(actor), field="org__path")
+        if actor is not None and getattr(actor, "is_authenticated", False):
+            q |= Q(user=actor)
+        return self.filter(q)
+
+
+class Member(models.Model):
+    """A union member (会员). ID and phone numbers are stored encrypted, with a keyed hash for look-up;
+    birth date, gender and division are derived from the ID number and kept in clear for statistics."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(_("姓名拼音首字母"), max_length=50, db_index=True, editable=False)
+    id_type = models.CharField(_("证件类别"), max_length=1, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number_enc = models.BinaryField(_("证件号码（密文）"), editable=False)
+    id_number_hash = models.CharField(_("证件号码索引"), max_length=64, unique=True, editable=False)
+    birth_date = models.DateField(_("出生日期"))
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    division_code = models.CharField(_("证件所属行政区划"), max_length=6, blank=True)
+    phone_enc = models.BinaryField(_("手机号（密文）"), null=True, blank=True, editable=False)
+    phone_hash = models.CharField(_("手机号索引"), max_length=64, blank=True, db_index=True, editable=False)
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNICITY_CHOICES, default="01")
+    education = models.CharField(_("学历"), max_length=2, choices=Education.choices, blank=True)
+    political_status = models.CharField(_("政治面貌"), max_length=2, choices=PoliticalStatus.choices, blank=True)
+    employment_status = models.CharField(
+        _("就业状况"), max_length=1, choices=EmploymentStatus.choices, default=EmploymentStatus.EMPLOYED
+    )
+    household_type = models.CharField(_("户籍类型"), max_length=1, choices=HouseholdType.choices, blank=True)
+    migrant_worker = models.BooleanField(_("农民工"), default=False)
+    employment_form = models.CharField(
+        _("新就业形态"), max_length=16, choices=EmploymentForm.choices, blank=True, default=""
+    )
+    platform_company = models.CharField(_("平台企业"), max_length=100, blank=True)
+    work_unit = models.CharField(_("工作单位"), max_length=200, blank=True)
+    card_number = models.CharField(_("会员证号"), max_length=24, unique=True, null=True, blank=True)
+    joined_on = models.DateField(_("入会日期"))
+    status = models.CharField(_("会籍状态"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("会员")
+        verbose_name_plural = _("会员")
+        indexes = [
+            models.Index(fields=["org", "status"], name="member_org_status_idx"),
+            models.Index(fields=["org", "name"], name="member_org_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_enc, context=b"id_number")
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc, context=b"phone") if self.phone_enc else ""
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

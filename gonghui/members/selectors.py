@@ -1,0 +1,32 @@
+"""Reads of the member register, always scoped to what the actor may see."""
+import re
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from gonghui.core import idnumber
+from gonghui.core.scoping import subtree_q
+from gonghui.members.models import Member
+from gonghui.members.records import id_number_index
+
+_INITIALS = re.compile(r"^[a-zA-Z]{1,10}$")
+
+
+def member_get(*, actor, pk: int) -> Member:
+    return get_object_or_404(Member.objects.visible_to(actor).select_related("org"), pk=pk)
+
+
+def member_search(*, actor, query: str = "", org=None):
+    """Members by name (contains), pinyin initials (`zw` finds 张伟) or exact ID number, in scope."""
+    qs = Member.objects.visible_to(actor).select_related("org")
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, field="org__path"))
+    q = "".join(query.split())
+    if not q:
+        return qs.order_by("org__path", "name")
+    normalized = idnumber.normalize(q)
+    if len(normalized) == 18 and normalized[:17].isdigit():
+        return qs.filter(id_number_hash=id_number_index(normalized))
+    if _INITIALS.match(q):
+        return qs.filter(Q(name_initials__startswith=q.lower()) | Q(name__contains=q)).order_by("name_initials")
+    return qs.filter(name__contains=q).order_by("name")

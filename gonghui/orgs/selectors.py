@@ -1,0 +1,71 @@
+"""Reads of the union tree, always scoped to what the actor may see."""
+from django.db import connection
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404
+
+from gonghui.core.scoping import PATH_END, subtree_q
+from gonghui.orgs.models import Org
+
+
+def org_get(*, actor, pk: int) -> Org:
+    """The org, or 404 when it is missing or outside the actor's scope (the two look the same)."""
+    return get_object_or_404(Org.objects.visible_to(actor), pk=pk)
+
+
+def org_roots(*, actor) -> list[Org]:
+    """The top orgs of the actor's scope: the orgs their roles sit on, shallowest first."""
+    visible = Org.objects.visible_to(actor)
+    paths = sorted({p for p in getattr(actor, "scope_paths", [])}, key=len)
+    roots = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+    return list(visible.filter(path__in=roots).order_by("path"))
+
+
+def org_children(*, actor, org: Org):
+    return Org.objects.visible_to(actor).filter(parent=org).order_by("kind", "name")
+
+
+def org_subtree(*, actor, org: Org):
+    """Every org under `org` (itself included), in tree order."""
+    return Org.objects.visible_to(actor).filter(subtree_q(org.path)).order_by("path")
+
+
+def subtree_member_count(org: Org) -> int:
+    """Active members in the subtree: the sum of the leaf counters over the org's path range."""
+    return Org.objects.filter(subtree_q(org.path)).aggregate(n=Sum("member_count"))["n"] or 0
+
+
+def children_with_counts(*, actor, org: Org, limit: int = 500) -> list[dict]:
+    """Each visible child with its subtree's org and member counts, for the console tree.
+
+    One query: every child joined to the orgs in its path range, so a county with thousands of
+    grassroots unions costs one index range per child inside the database, not one query per child.
+    """
+    children = {c.pk: c for c in org_children(actor=actor, org=org)[:limit]}
+    if not children:
+        return []
+    table = Org._meta.db_table
+    placeholders = ",".join(["%s"] * len(children))
+    sql = (
+        f"SELECT c.id, COALESCE(SUM(d.member_count), 0), COUNT(d.id), "
+        f"SUM(CASE WHEN d.kind = 'grassroots' THEN 1 ELSE 0 END) "
+        f"FROM {table} c JOIN {table} d ON d.path >= c.path AND d.path < c.path || %s "
+        f"WHERE c.id IN ({placeholders}) GROUP BY c.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [PATH_END, *children])
+        totals = {row[0]: row[1:] for row in cursor.fetchall()}
+    rows = []
+    for pk, child in children.items():
+        members, orgs, grassroots = totals.get(pk, (0, 1, 0))
+        rows.append({"org": child, "members": int(members), "orgs": int(orgs) - 1,
+                     "grassroots": int(grassroots), "has_children": orgs > 1})
+    return rows
+
+
+def org_search(*, actor, query: str, limit: int = 20):
+    """Orgs whose name, code or credit code match, within scope."""
+    q = query.strip()
+    qs = Org.objects.visible_to(actor)
+    if not q:
+        return qs.none()
+    return qs.filter(Q(name__contains=q) | Q(code=q) | Q(uscc=q.upper()))[:limit]
