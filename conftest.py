@@ -3,6 +3,9 @@ import pytest
 
 from gonghui.core.sms import LocmemBackend
 
+# Lets transactional tests flush the append-only audit table (see the module's docstring).
+pytest_plugins = ["gonghui.core.testing.pytest_plugin"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
