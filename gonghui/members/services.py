@@ -62,8 +62,14 @@ def member_register(*, org: Org, name: str, id_number: str, joined_on: date, act
 @transaction.atomic
 def members_reattach(*, source: Org, target: Org, actor) -> int:
     """Move every member of `source` to `target` (a merge of unions), keeping both counters exact."""
+    # Lock in path order like org_merge, and count from the locked rows: a caller's copy of `source` may be
+    # stale, and its member_count then moved the wrong number.
+    locked = {o.pk: o for o in Org.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("path")}
+    source, target = locked[source.pk], locked[target.pk]
+    if actor is not None and not (can_manage_org(actor, source) and can_manage_org(actor, target)):
+        raise PermissionDenied(_("无权转移该工会的会员"))
+    active = Member.objects.filter(org=source, status=MemberStatus.ACTIVE).count()
     moved = Member.objects.filter(org=source).update(org=target)
-    active = source.member_count
     Org.objects.filter(pk=source.pk).update(member_count=0)
     Org.objects.filter(pk=target.pk).update(member_count=F("member_count") + active)
     audit.record(actor=actor, action="member.reattach", object_type="orgs.org", object_id=source.pk,
