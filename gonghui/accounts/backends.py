@@ -12,7 +12,11 @@ class PhoneCodeBackend(BaseBackend):
             return None
         try:
             sms_code_verify(phone=phone, code=sms_code)
-        except ValidationError:
+        except ValidationError as exc:
+            # authenticate() can only answer None; the sign-in page shows the worker why (expired, wrong,
+            # too many tries). Codes do not depend on accounts, so this says nothing about who has one.
+            if request is not None:
+                request.sms_code_error = exc
             return None
         user = worker_for_phone(phone=phone)
         return user if user.is_active else None

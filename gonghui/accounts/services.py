@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +25,20 @@ def _may_grant(actor, org) -> bool:
     return actor is None or getattr(actor, "is_superuser", False) or can_manage_org(actor, org)
 
 
+def _is_administrator(actor) -> bool:
+    return actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "is_sysadmin", False)
+
+
+def _may_create_accounts(actor) -> bool:
+    # A cadre who manages some subtree may open accounts (and then grant roles there); a worker may not.
+    return _is_administrator(actor) or bool(getattr(actor, "managing_paths", []))
+
+
 @transaction.atomic
 def cadre_create(*, username: str, password: str, display_name: str, actor) -> User:
     """A cadre account; it can do nothing until role_grant gives it a role on an org."""
+    if not _may_create_accounts(actor):
+        raise PermissionDenied(_("无权创建干部账号"))
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("用户名已被使用")})
     user = User(username=username, display_name=display_name)
@@ -63,7 +74,12 @@ def role_revoke(*, role: Role, actor) -> None:
 
 @transaction.atomic
 def api_token_create(*, user: User, name: str, actor, days: int | None = 365) -> tuple[ApiToken, str]:
-    """Create a token; the plaintext is returned once and never stored."""
+    """Create a token; the plaintext is returned once and never stored.
+
+    Only for oneself or by an administrator: a token acts with all of its user's roles.
+    """
+    if not (_is_administrator(actor) or getattr(actor, "pk", None) == user.pk):
+        raise PermissionDenied(_("只能为自己创建API令牌"))
     plaintext = "gh_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=plaintext[:8], token_hash=token_hash(plaintext),
@@ -113,10 +129,12 @@ def sms_code_verify(*, phone: str, code: str, purpose: str = "login") -> None:
         raise ValidationError({"phone": exc.message}) from None
     error = None
     with transaction.atomic():
+        # Only the newest code counts: once a newer one is sent (or the newest is used), older codes still
+        # inside their five minutes must not work.
         sms = (SmsCode.objects.select_for_update()
-               .filter(phone_hash=phone_index(phone), purpose=purpose, used_at__isnull=True)
-               .order_by("-created_at").first())
-        if sms is None:
+               .filter(phone_hash=phone_index(phone), purpose=purpose)
+               .order_by("-created_at", "-pk").first())
+        if sms is None or sms.used_at is not None:
             error = _("请先获取短信验证码")
         elif sms.expires_at < timezone.now():
             error = _("短信验证码已过期，请重新获取")
@@ -139,10 +157,15 @@ def worker_for_phone(*, phone: str) -> User:
     user = User.objects.filter(phone_hash=phone_index(phone)).first()
     if user is not None:
         return user
-    with transaction.atomic():
-        user = User(username=f"w{secrets.token_hex(8)}")
-        user.set_unusable_password()
-        user.set_phone(phone)
-        user.save()
-        audit.record(actor=user, action="user.worker_signup", obj=user, after={"phone": user.phone_masked})
+    try:
+        with transaction.atomic():
+            user = User(username=f"w{secrets.token_hex(8)}")
+            user.set_unusable_password()
+            user.set_phone(phone)
+            user.save()
+            audit.record(actor=user, action="user.worker_signup", obj=user, after={"phone": user.phone_masked})
+    except IntegrityError:
+        # Two first sign-ins of one number at once: the unique phone index let one win; use its account.
+        return User.objects.get(phone_hash=phone_index(phone))
     return user
+

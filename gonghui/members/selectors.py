@@ -30,3 +30,8 @@ def member_search(*, actor, query: str = "", org=None):
     if _INITIALS.match(q):
         return qs.filter(Q(name_initials__startswith=q.lower()) | Q(name__contains=q)).order_by("name_initials")
     return qs.filter(name__contains=q).order_by("name")
+
+
+def member_of_user(*, user) -> Member | None:
+    """The signed-in worker's own member record, or None when they are not a member (yet)."""
+    return Member.objects.visible_to(user).filter(user=user).select_related("org").first()

@@ -69,3 +69,16 @@ def org_search(*, actor, query: str, limit: int = 20):
     if not q:
         return qs.none()
     return qs.filter(Q(name__contains=q) | Q(code=q) | Q(uscc=q.upper()))[:limit]
+
+
+def org_ancestors(*, actor, org: Org) -> list[Org]:
+    """The orgs above `org` that the actor may see, top first: the console's breadcrumbs."""
+    return list(Org.objects.visible_to(actor).filter(pk__in=org.ancestor_ids()).order_by("depth"))
+
+
+def org_lineage(org: Org) -> list[Org]:
+    """`org` and every org above it, top first: a member's own union as the member sees it.
+
+    Not scoped: the names of the federations above one's own union are public.
+    """
+    return list(Org.objects.filter(pk__in=[*org.ancestor_ids(), org.pk]).order_by("depth"))

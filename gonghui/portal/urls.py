@@ -5,4 +5,8 @@ from gonghui.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("login/code/", views.sms_code, name="sms-code"),
+    path("me/", views.me, name="me"),
+    path("logout/", views.logout, name="logout"),
 ]

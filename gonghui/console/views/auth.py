@@ -1,0 +1,90 @@
+"""Signing in and out of the console; TOTP enrolment and verification for system administrators."""
+from base64 import b32encode
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import login as auth_login, logout as auth_logout
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login, user_has_device
+
+from gonghui.accounts.forms import CadreLoginForm, TotpForm
+from gonghui.accounts.services import totp_device_confirm, totp_device_start
+from gonghui.console.decorators import cadre_required, second_factor_redirect
+from gonghui.console.navigation import safe_next
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request):
+    next_url = safe_next(request)
+    form = CadreLoginForm(request, data=request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = form.get_user()
+        auth_login(request, user)
+        if user.is_sysadmin:
+            return second_factor_redirect(request, next_url)
+        return redirect(next_url)
+    return render(request, "console/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout(request):
+    auth_logout(request)
+    messages.success(request, _("您已安全退出。"))
+    return redirect("console:login")
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@cadre_required(second_factor=False)
+def totp_setup(request):
+    next_url = safe_next(request)
+    if user_has_device(request.user, confirmed=True):
+        return second_factor_redirect(request, next_url)
+    device = totp_device_start(user=request.user)
+    form = TotpForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = totp_device_confirm(user=request.user, token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            form.add_error("token", exc.message_dict["token"])
+        else:
+            otp_login(request, device)
+            return redirect(next_url)
+    context = {"form": form, "next": next_url, "qr_svg": _qr_svg(device.config_url), "secret": _grouped(device)}
+    return render(request, "console/totp_setup.html", context)
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@cadre_required(second_factor=False)
+def totp_verify(request):
+    next_url = safe_next(request)
+    if not user_has_device(request.user, confirmed=True):
+        return second_factor_redirect(request, next_url)
+    form = TotpForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.verify():
+        otp_login(request, form.device)
+        return redirect(next_url)
+    return render(request, "console/totp_verify.html", {"form": form, "next": next_url})
+
+
+def _qr_svg(data: str) -> str:
+    """The enrolment QR code drawn on the server: the secret never leaves for an outside QR service."""
+    buffer = BytesIO()
+    qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2).save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg"):]
+
+
+def _grouped(device) -> str:
+    secret = b32encode(device.bin_key).decode()
+    return " ".join(secret[i: i + 4] for i in range(0, len(secret), 4))
