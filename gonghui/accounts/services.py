@@ -169,3 +169,42 @@ def worker_for_phone(*, phone: str) -> User:
         return User.objects.get(phone_hash=phone_index(phone))
     return user
 
+
+def totp_device_start(*, user: User):
+    """The authenticator a system administrator is enrolling: made unconfirmed once, reused until confirmed.
+
+    Refused once a confirmed device exists, so a stolen password cannot enrol a second authenticator.
+    """
+    from django_otp import user_has_device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if user_has_device(user, confirmed=True):
+        raise PermissionDenied(_("已绑定身份验证器"))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=_("身份验证器"), confirmed=False)
+
+
+def totp_device_confirm(*, user: User, token: str):
+    """Confirm the pending authenticator with a code it shows, or raise ValidationError.
+
+    A wrong code is counted (django-otp throttles the device) and committed before the refusal is raised.
+    """
+    from django_otp import user_has_device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    error = None
+    with transaction.atomic():
+        if user_has_device(user, confirmed=True):
+            raise PermissionDenied(_("已绑定身份验证器"))
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            error = _("请先扫描二维码")
+        elif not device.verify_token(token.strip()):
+            error = _("动态验证码不正确")
+        else:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit.record(actor=user, action="otp.confirm", obj=device, after={"user": user.username})
+    if error:
+        raise ValidationError({"token": error})
+    return device
