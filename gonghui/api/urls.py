@@ -1,3 +1,46 @@
+"""The API for apps and mini-programs: /api/v1/, documented at /api/v1/docs (served offline)."""
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
-api = NinjaAPI(title="gonghui API", version="1", urls_namespace="api")
+from gonghui.api import errors
+from gonghui.api.auth import api_token_auth, session_auth
+from gonghui.api.docs import OfflineSwagger
+from gonghui.api.http import no_store
+from gonghui.api.routers import me, members, orgs
+
+DESCRIPTION = """工会平台接口。
+
+认证：在请求头中携带 `Authorization: Bearer gh_…`（令牌由管理员以 `gonghui api_token create 用户名 --name 用途` 生成，
+只显示一次）；已登录后台或门户的浏览器也可直接调用（修改类请求需带 CSRF 令牌）。
+
+范围：所有数据都限于调用者有权查看的工会组织范围，范围外的记录与不存在的记录一样返回 404。
+身份证号和手机号只以脱敏形式返回。
+"""
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    # Chinese as UTF-8, not \uXXXX escapes: a third of the bytes, and readable in a log or a terminal.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class GonghuiAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # The URL name (org_list, member_get …) is stable and short; ninja's default spells the module path.
+        return getattr(operation, "url_name", None) or super().get_openapi_operation_id(operation)
+
+
+api = GonghuiAPI(
+    title="gonghui 工会 API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[api_token_auth, session_auth],
+    docs=OfflineSwagger(),
+    renderer=Utf8JSONRenderer(),
+)
+errors.install(api)
+# Every answer is one caller's view of scoped, often personal data: no shared or browser cache may keep it.
+api.add_decorator(no_store, mode="view")
+api.add_router("", orgs.router)
+api.add_router("", members.router)
+api.add_router("", me.router)

@@ -82,3 +82,16 @@ def org_lineage(org: Org) -> list[Org]:
     Not scoped: the names of the federations above one's own union are public.
     """
     return list(Org.objects.filter(pk__in=[*org.ancestor_ids(), org.pk]).order_by("depth"))
+
+
+def org_list(*, actor, parent: Org | None = None, kind: str = "", query: str = ""):
+    """Visible orgs in tree order: the children of `parent`, of one kind, or matching a name or code."""
+    qs = Org.objects.visible_to(actor)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if kind:
+        qs = qs.filter(kind=kind)
+    q = query.strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code=q) | Q(uscc=q.upper()))
+    return qs.order_by("path")

@@ -1,0 +1,26 @@
+"""Every API operation, for the permission matrix (gonghui.core.testing.matrix): who may call it on what."""
+from itertools import count
+
+from gonghui.core.testing.matrix import Route
+
+_codes = count(1)
+
+
+def _child_org(world, parent) -> dict:
+    # A fresh code per call: the matrix may let several allowed personas create under the same parent.
+    n = next(_codes)
+    return {"parent": parent.pk, "name": f"矩阵测试工会{n}", "kind": "grassroots", "level": "grassroots",
+            "code": f"MATRIX{parent.pk}-{n}"}
+
+
+ROUTES = [
+    Route(name="api:org_list", method="GET", target="list", list_key="org"),
+    Route(name="api:org_get", method="GET", target="org", kwargs=lambda obj: {"org_id": obj.pk}),
+    Route(name="api:org_children", method="GET", target="org", kwargs=lambda obj: {"org_id": obj.pk}),
+    Route(name="api:org_create", method="POST", target="org", data=_child_org),
+    Route(name="api:org_update", method="PATCH", target="org", kwargs=lambda obj: {"org_id": obj.pk},
+          data=lambda world, obj: {"chair_name": "矩阵测试"}),
+    Route(name="api:member_list", method="GET", target="list", list_key="member"),
+    Route(name="api:member_get", method="GET", target="member", kwargs=lambda obj: {"member_id": obj.pk}),
+    Route(name="api:me", method="GET", target="none"),
+]
