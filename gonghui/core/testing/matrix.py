@@ -1,0 +1,421 @@
+"""The permission matrix: every route × persona × relation, with the answer each must get.
+
+Each interface app declares its routes in `gonghui/<app>/tests/matrix_routes.py`:
+
+    from gonghui.core.testing.matrix import Route
+
+    ROUTES = [
+        Route(name="console:org-detail", target="org", kwargs=lambda org: {"pk": org.pk}),
+        Route(name="api:org_update", method="PATCH", target="org", kwargs=lambda org: {"org_id": org.pk},
+              data=lambda world, org: {"chair_name": "王强"}),
+        Route(name="api:member_list", target="list", list_key="member"),
+        Route(name="console:login", public=True),
+    ]
+
+`tests/test_permission_matrix.py` then checks, for each route:
+
+* personas province_cadre, county_cadre, grassroots_cadre and worker, each on the objects of three
+  relations to their own place in the tree (TARGETS below): their own ("own"), a sibling subtree's
+  ("sibling") and the parent's subtree outside their own ("parent");
+* a cadre gets 200 on their own objects (a write: 2xx, a redirect, or a validation answer) and 404 on the
+  others, exactly like a missing object (ARCHITECTURE.md rule 2);
+* a worker never reaches the console (302, 403 or 404), never sees an org through the API, and sees only
+  their own member record;
+* an anonymous caller gets 302/401/403/404 on everything not `public`;
+* a list never names an org or member outside the caller's scope;
+* no answer anywhere carries a plaintext ID or phone number (unless the route is an audited `unmasks`);
+* a refused write changes no row of any gonghui table (core.testing.state.fingerprint);
+* every URL name under the console, portal and api namespaces has at least one Route.
+
+API routes are called with a bearer token of the persona (accounts.services.api_token_create); console and
+portal routes with a signed-in session (client.force_login).
+"""
+import importlib
+import json
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+NAMESPACES = ("console", "portal", "api")
+PERSONAS = ("province_cadre", "county_cadre", "grassroots_cadre", "worker")
+CADRES = ("province_cadre", "county_cadre", "grassroots_cadre")
+ANONYMOUS = "anonymous"
+RELATIONS = ("own", "sibling", "parent")
+TARGET_KINDS = ("none", "org", "member", "list")
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# The objects each persona acts on, by relation; None: the relation does not exist for that persona.
+ORG_TARGETS = {
+    "province_cadre": {"own": "province", "sibling": "other_province", "parent": None},
+    "county_cadre": {"own": "county", "sibling": "sibling_county", "parent": "city"},
+    "grassroots_cadre": {"own": "grassroots", "sibling": "sibling_grassroots", "parent": "county"},
+    "worker": {"own": "grassroots", "sibling": "sibling_grassroots", "parent": "county"},
+}
+MEMBER_TARGETS = {
+    "province_cadre": {"own": "worker_member", "sibling": "other_province_member", "parent": None},
+    "county_cadre": {"own": "worker_member", "sibling": "other_member", "parent": "city_office_member"},
+    "grassroots_cadre": {"own": "worker_member", "sibling": "other_member", "parent": "industry_member"},
+    "worker": {"own": "worker_member", "sibling": "other_member", "parent": None},
+}
+# The org each persona's scope starts at (a worker: the union they belong to).
+HOME_ORG = {"province_cadre": "province", "county_cadre": "county", "grassroots_cadre": "grassroots",
+            "worker": "grassroots", ANONYMOUS: "county"}
+
+# ninja's own routes (schema, docs page, root): public and holding no domain rows.
+BUILTIN_API_NAMES = ("openapi-json", "openapi-view", "api-root")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Route:
+    """One way to call one URL name. See the module docstring."""
+
+    name: str
+    method: str = "GET"
+    target: str = "none"
+    kwargs: Callable[[Any], dict] | None = None
+    data: Callable[[Any, Any], dict] | None = None
+    list_key: str | None = None
+    query: dict | None = None
+    public: bool = False
+    # An audited unmasking route: its own-scope answer may carry the plaintext number it reveals.
+    unmasks: bool = False
+    # Set by the framework for ninja's built-in routes: any answer but a server error is fine.
+    builtin: bool = field(default=False, repr=False)
+
+    def __post_init__(self):
+        if ":" not in self.name:
+            raise ValueError(f"{self.name}: a Route name is namespaced, e.g. 'console:org-detail'")
+        if self.target not in TARGET_KINDS:
+            raise ValueError(f"{self.name}: target must be one of {TARGET_KINDS}, not {self.target!r}")
+        if self.target == "list" and self.list_key not in ("org", "member"):
+            raise ValueError(f"{self.name}: a list route needs list_key='org' or 'member'")
+        if self.method.upper() not in ("GET", "HEAD", *WRITE_METHODS):
+            raise ValueError(f"{self.name}: unknown method {self.method!r}")
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(":", 1)[0]
+
+    @property
+    def is_write(self) -> bool:
+        return self.method.upper() in WRITE_METHODS
+
+    @property
+    def label(self) -> str:
+        label = self.name
+        if self.method.upper() != "GET":
+            label += f"-{self.method.upper()}"
+        if self.query:
+            label += "?" + "&".join(f"{k}={v}" for k, v in sorted(self.query.items()))
+        return label
+
+
+# --- discovering routes ------------------------------------------------------------------------------
+
+
+def load_routes() -> list[Route]:
+    """Every app's `tests/matrix_routes.py` ROUTES, plus ninja's built-in routes nobody declared."""
+    import gonghui
+
+    routes: list[Route] = []
+    for info in pkgutil.iter_modules(gonghui.__path__):
+        if not info.ispkg:
+            continue
+        module_name = f"gonghui.{info.name}.tests.matrix_routes"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name in (module_name, f"gonghui.{info.name}.tests"):
+                continue
+            raise
+        routes.extend(module.ROUTES)
+    declared = {r.name for r in routes}
+    for name in sorted(url_names(("api",))):
+        if name.split(":", 1)[1] in BUILTIN_API_NAMES and name not in declared:
+            routes.append(Route(name=name, builtin=True))
+    return routes
+
+
+def url_names(namespaces=NAMESPACES) -> set[str]:
+    """Every named URL pattern under the given top-level namespaces, as 'namespace:name'."""
+    names: set[str] = set()
+
+    def walk(patterns, prefix: str | None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                inner = prefix if not ns else (f"{prefix}:{ns}" if prefix else ns)
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name and prefix:
+                if prefix.split(":", 1)[0] in namespaces:
+                    names.add(f"{prefix}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def missing_routes(routes: list[Route]) -> list[str]:
+    """URL names with no Route: each must be declared in its app's matrix_routes.py."""
+    return sorted(url_names() - {r.name for r in routes})
+
+
+def unknown_routes(routes: list[Route]) -> list[str]:
+    """Routes whose name is no URL name any more (renamed or removed views)."""
+    return sorted({r.name for r in routes} - url_names({r.namespace for r in routes}))
+
+
+# --- the world the matrix runs in -------------------------------------------------------------------
+
+
+def build_matrix_world():
+    """The personas' world, a member in each relation the matrix needs, and an API token per persona."""
+    from gonghui.accounts.services import api_token_create
+    from gonghui.core import idnumber, uscc
+    from gonghui.core.testing.personas import build_world
+    from gonghui.members.services import member_register
+    from gonghui.orgs.choices import OrgKind, OrgLevel
+    from gonghui.orgs.services import org_create
+
+    world = build_world()
+    world.orgs["city_office"] = org_create(
+        parent=world.city, name="成都市机关工会", kind=OrgKind.GRASSROOTS, level=OrgLevel.GRASSROOTS,
+        code="5101G1", division_code="510100", uscc=uscc.make("510106", 4), actor=None)
+    world.members["industry_member"] = member_register(
+        org=world.industry, name="赵敏", id_number=idnumber.make("510104", date(1993, 4, 4), 411),
+        phone="13800030003", joined_on=date(2021, 5, 1), actor=None)
+    world.members["city_office_member"] = member_register(
+        org=world.city_office, name="刘洋", id_number=idnumber.make("510106", date(1979, 11, 30), 512),
+        phone="13800040004", joined_on=date(2010, 7, 1), actor=None)
+    world.tokens = {
+        persona: api_token_create(user=world.users[persona], name="权限矩阵", actor=None)[1] for persona in PERSONAS
+    }
+    return world
+
+
+# --- cases ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    route: Route
+    persona: str
+    relation: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.route.label}-{self.persona}-{self.relation}"
+
+
+def cases(routes: list[Route]) -> list[Case]:
+    result = []
+    for route in routes:
+        if route.builtin:
+            result.append(Case(route, ANONYMOUS, "own"))
+            continue
+        for persona in PERSONAS:
+            if route.target in ("org", "member"):
+                table = ORG_TARGETS if route.target == "org" else MEMBER_TARGETS
+                result.extend(Case(route, persona, rel) for rel in RELATIONS if table[persona][rel] is not None)
+            else:
+                result.append(Case(route, persona, "own"))
+        result.append(Case(route, ANONYMOUS, "own"))
+    return result
+
+
+def target_of(world, case: Case):
+    """The object the case acts on: an Org, a Member, or (for 'none' and 'list') the caller's home org."""
+    route, persona = case.route, case.persona
+    if route.target == "org":
+        return world.orgs[ORG_TARGETS.get(persona, ORG_TARGETS["county_cadre"])[case.relation]]
+    if route.target == "member":
+        return world.members[MEMBER_TARGETS.get(persona, MEMBER_TARGETS["county_cadre"])[case.relation]]
+    return world.orgs[HOME_ORG[persona]]
+
+
+# --- what each case must get ------------------------------------------------------------------------
+
+OK, HIDDEN, DENIED, ANY = "ok", "hidden", "denied", "any"
+
+
+def expectation(case: Case) -> str:
+    """OK (allowed), HIDDEN (404 like a missing row), DENIED (no access at all) or ANY (no server error)."""
+    route, persona, relation = case.route, case.persona, case.relation
+    if route.builtin:
+        return ANY
+    if persona == ANONYMOUS:
+        return (OK if not route.is_write else ANY) if route.public else DENIED
+    if route.public:
+        return ANY
+    ns = route.namespace
+    if persona in CADRES:
+        if ns == "portal":
+            # The portal shows a signed-in person their own rows only; a cadre's scope means nothing there.
+            return ANY if route.target in ("none", "list") or relation == "own" else HIDDEN
+        if route.target in ("org", "member"):
+            return OK if relation == "own" else HIDDEN
+        return OK
+    # a worker
+    if ns == "console":
+        return DENIED
+    if ns == "api":
+        if route.target == "org":
+            return DENIED
+        if route.target == "member":
+            return OK if relation == "own" else HIDDEN
+        return ANY
+    # portal
+    if route.target == "member":
+        return OK if relation == "own" else HIDDEN
+    return OK if route.target in ("none", "list") else ANY
+
+
+def foreign_strings(world, case: Case) -> list[str]:
+    """Names (and masked numbers) that must not appear in the answer: rows outside the caller's scope.
+
+    Orgs above the caller's home org are not foreign: breadcrumbs and a member's own union line show them.
+    A worker sees no org at all through an API org list; an anonymous caller sees no row at all.
+    """
+    persona, route = case.persona, case.route
+    orgs, members = list(world.orgs.values()), dict(world.members)
+    if persona == ANONYMOUS:
+        return [o.name for o in orgs] + [s for m in members.values() for s in (m.name, m.id_number_masked)]
+    home = world.orgs[HOME_ORG[persona]]
+    no_orgs = persona == "worker" and route.namespace == "api" and route.list_key == "org"
+    foreign_orgs = [o for o in orgs
+                    if no_orgs or not (o.path.startswith(home.path) or home.path.startswith(o.path))]
+    if persona == "worker":
+        foreign_members = [m for key, m in members.items() if key != "worker_member"]
+    else:
+        foreign_members = [m for m in members.values() if not m.org.path.startswith(home.path)]
+    return [o.name for o in foreign_orgs] + [s for m in foreign_members for s in (m.name, m.id_number_masked)]
+
+
+def secret_strings(world) -> list[str]:
+    """Plaintext ID and phone numbers of everyone in the world: never in any answer."""
+    values = []
+    for member in world.members.values():
+        values.append(member.id_number)
+        if member.phone:
+            values.append(member.phone)
+    for user in world.users.values():
+        if user.phone:
+            values.append(user.phone)
+    return sorted(set(values))
+
+
+# --- running a case ---------------------------------------------------------------------------------
+
+
+def _login_paths() -> list[str]:
+    paths = []
+    for name in ("console:login", "portal:login"):
+        try:
+            paths.append(reverse(name))
+        except Exception:  # noqa: BLE001 - a namespace without a login page
+            pass
+    return paths
+
+
+def request(client, world, case: Case):
+    """Call the case's route as its persona and return the response."""
+    route = case.route
+    obj = target_of(world, case)
+    url = reverse(route.name, kwargs=route.kwargs(obj) if route.kwargs else None)
+    headers = {}
+    if case.persona != ANONYMOUS:
+        if route.namespace == "api":
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[case.persona]}"
+        else:
+            client.force_login(world.users[case.persona])
+    method = route.method.upper()
+    if not route.is_write:
+        return client.generic(method, url, data="", QUERY_STRING=_query(route), **headers) if method != "GET" \
+            else client.get(url, route.query or {}, **headers)
+    body = route.data(world, obj) if route.data else {}
+    if route.query:
+        url += "?" + _query(route)
+    if route.namespace == "api":
+        return client.generic(method, url, json.dumps(body), content_type="application/json", **headers)
+    if method == "POST":
+        return client.post(url, body, **headers)
+    from urllib.parse import urlencode
+
+    return client.generic(method, url, urlencode(body, doseq=True), content_type="application/x-www-form-urlencoded",
+                          **headers)
+
+
+def _query(route: Route) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(route.query or {}, doseq=True)
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return ""
+    raw = response.content
+    text = raw.decode("utf-8", errors="replace")
+    if "json" in response.get("Content-Type", ""):
+        try:  # \uXXXX escapes would hide Chinese names from a plain search
+            text += json.dumps(json.loads(raw), ensure_ascii=False)
+        except ValueError:
+            pass
+    return text
+
+
+def _describe(case: Case, response, problem: str) -> str:
+    location = f" → {response['Location']}" if response.has_header("Location") else ""
+    return (f"{case.id}: {problem} (got {response.status_code}{location}; expected "
+            f"{expectation(case)} for {case.persona} on its {case.relation} {case.route.target})")
+
+
+def check(client, world, case: Case) -> None:
+    """Run one case and assert everything the matrix promises about it."""
+    from gonghui.core.testing.state import changed_tables, fingerprint
+
+    before = fingerprint() if case.route.is_write else None
+    response = request(client, world, case)
+    after = fingerprint() if case.route.is_write else None
+    expected = expectation(case)
+    status = response.status_code
+    location = response["Location"] if response.has_header("Location") else ""
+    to_login = 300 <= status < 400 and any(location.split("?")[0].endswith(p) for p in _login_paths())
+    body = _body(response)
+
+    assert status < 500, _describe(case, response, "server error")
+
+    if expected == OK:
+        if case.route.is_write:
+            allowed = (200 <= status < 300) or (300 <= status < 400 and not to_login) or status in (400, 409, 422)
+        elif case.route.target == "none":
+            allowed = (200 <= status < 300) or (300 <= status < 400 and not to_login)
+        else:
+            allowed = 200 <= status < 300
+        assert allowed, _describe(case, response, "refused where it should be allowed")
+    elif expected == HIDDEN:
+        allowed = {404} if not case.route.is_write else {403, 404}
+        assert status in allowed, _describe(case, response, "out of scope must answer like a missing row (404)")
+    elif expected == DENIED:
+        allowed = {302, 401, 403, 404} if case.route.namespace != "api" else {401, 403, 404}
+        assert status in allowed and (status != 302 or to_login or case.persona != ANONYMOUS), \
+            _describe(case, response, "must be refused")
+
+    if expected in (HIDDEN, DENIED) and case.route.is_write:
+        assert changed_tables(before, after) == [], _describe(
+            case, response, f"a refused write changed {changed_tables(before, after)}")
+
+    if expected in (HIDDEN, DENIED) and case.route.target in ("org", "member"):
+        name = target_of(world, case).name
+        assert name not in body, _describe(case, response, f"a refused answer names its target {name!r}")
+
+    if case.route.target == "list" or expected in (HIDDEN, DENIED):
+        leaked = [s for s in foreign_strings(world, case) if s in body]
+        assert not leaked, _describe(case, response, f"the answer names rows outside the scope: {leaked}")
+
+    if not (case.route.unmasks and expected == OK):
+        leaked = [s for s in secret_strings(world) if s in body]
+        assert not leaked, _describe(case, response, f"plaintext ID or phone numbers in the answer: {leaked}")
