@@ -73,3 +73,12 @@ def test_member_detail_shows_masked_numbers_only(desktop, town):
     assert WORKER_ID not in html and WORKER_PHONE not in html
     assert "138****0001" in html
     desktop.screenshot("console-member-detail")
+
+
+def test_org_tree_lists_the_cadres_top_orgs(desktop, town):
+    sign_in(desktop, "city_cadre")
+    desktop.goto("/console/orgs/")
+
+    assert desktop.page.get_by_role("link", name="成都市总工会").first.is_visible()
+    assert desktop.page.get_by_role("link", name="锦江区总工会").is_visible()
+    desktop.screenshot("console-org-tree")
