@@ -164,6 +164,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("GONGHUI_AXES_COOLOFF_MINUTES", 30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
+AXES_USERNAME_CALLABLE = "gonghui.accounts.views.axes_username"  # workers: the phone (as its blind index)
+# Never stored in clear in axes's attempt log: the portal's phone and SMS code, the console's TOTP code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "phone", "code", "token"]
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "gonghui 工会"

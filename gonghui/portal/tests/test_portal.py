@@ -176,3 +176,33 @@ def test_sign_out_needs_a_post(client, world, sms_outbox, sign_in):
     client.post(reverse("portal:logout"))
 
     assert client.get(ME).status_code == 302
+
+
+def test_five_wrong_codes_lock_that_phone_at_that_address(client, world, ask_code):
+    ask_code(WORKER_PHONE)
+    for _attempt in range(5):
+        client.post(LOGIN, {"phone": WORKER_PHONE, "code": "999999"})
+
+    locked = client.post(LOGIN, {"phone": WORKER_PHONE, "code": "999999"})
+
+    assert locked.status_code == 403 and "暂时锁定" in locked.content.decode()
+
+
+def test_one_workers_wrong_codes_do_not_lock_others_behind_the_same_address(client, world, sms_outbox,
+                                                                              ask_code, sign_in):
+    ask_code(WORKER_PHONE)
+    for _attempt in range(5):
+        client.post(LOGIN, {"phone": WORKER_PHONE, "code": "999999"})
+
+    assert sign_in(OTHER_WORKER_PHONE)["Location"] == ME
+
+
+def test_the_lock_does_not_keep_phone_numbers_in_clear(client, world, ask_code):
+    from axes.models import AccessAttempt
+
+    ask_code(WORKER_PHONE)
+    client.post(LOGIN, {"phone": WORKER_PHONE, "code": "999999"})
+
+    assert AccessAttempt.objects.count() == 1
+    assert not AccessAttempt.objects.filter(username__contains=WORKER_PHONE).exists()
+    assert WORKER_PHONE not in str(AccessAttempt.objects.values_list("post_data", flat=True)[0])
