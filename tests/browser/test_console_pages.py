@@ -1,7 +1,11 @@
 """The cadre console at 1366×768: sign-in, an org with its tree, a member search."""
 import re
 
+import pytest
+
 from gonghui.core.testing.personas import PASSWORD, WORKER_ID, WORKER_PHONE
+
+pytestmark = pytest.mark.browser
 
 
 def sign_in(desktop, username: str):
@@ -82,3 +86,17 @@ def test_org_tree_lists_the_cadres_top_orgs(desktop, town):
     assert desktop.page.get_by_role("link", name="成都市总工会").first.is_visible()
     assert desktop.page.get_by_role("link", name="锦江区总工会").is_visible()
     desktop.screenshot("console-org-tree")
+
+
+def test_system_administrator_is_shown_the_authenticator_qr_code(desktop, town):
+    from gonghui.accounts.choices import RoleKind
+    from gonghui.accounts.services import cadre_create, role_grant
+
+    admin = cadre_create(username="sysadmin", password=PASSWORD, display_name="系统管理员", actor=None)
+    role_grant(user=admin, org=town.province, kind=RoleKind.SYSADMIN, actor=None)
+
+    sign_in(desktop, "sysadmin")
+
+    assert "/console/totp/setup/" in desktop.page.url
+    assert desktop.page.locator(".qr svg").is_visible()
+    desktop.screenshot("console-totp-setup")

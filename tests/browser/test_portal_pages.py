@@ -1,10 +1,14 @@
 """The worker portal at 390×844: home, sign-in by SMS code, one's own membership."""
 import re
 
+import pytest
+
 from playwright.sync_api import expect
 
 from gonghui.core.sms import LocmemBackend
 from gonghui.core.testing.personas import WORKER_ID, WORKER_PHONE
+
+pytestmark = pytest.mark.browser
 
 
 def _code_sent_to(phone: str) -> str:
