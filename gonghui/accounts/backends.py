@@ -19,7 +19,8 @@ class PhoneCodeBackend(BaseBackend):
                 request.sms_code_error = exc
             return None
         user = worker_for_phone(phone=phone)
-        return user if user.is_active else None
+        # A code proves the phone, not a cadre's password: accounts with roles sign in on the console.
+        return user if user.is_active and not user.is_cadre else None
 
     def get_user(self, user_id):
         user = User.objects.filter(pk=user_id).first()

@@ -55,6 +55,10 @@ def role_grant(*, user: User, org, kind: str, actor) -> Role:
         raise PermissionDenied(_("无权在该工会授予角色"))
     if kind == RoleKind.SYSADMIN and actor is not None and not getattr(actor, "is_superuser", False):
         raise PermissionDenied(_("只有超级管理员可以授予系统管理员角色"))
+    if not user.has_usable_password():
+        # A worker account signs in with an SMS code alone; with a role it would open the console without
+        # the cadre's password (and a system administrator's TOTP). Cadres get accounts of their own.
+        raise ValidationError({"user": _("职工手机号账号不能授予干部角色，请为其创建干部账号")})
     role, _created = Role.objects.get_or_create(user=user, org=org, kind=kind)
     if kind == RoleKind.SYSADMIN and not user.is_staff:
         User.objects.filter(pk=user.pk).update(is_staff=True)

@@ -160,3 +160,12 @@ def test_two_first_sign_ins_of_one_number_at_once_share_one_account(world):
     # then the unique phone index refuses it and the existing account is returned
     assert user == world.worker
     assert User.objects.filter(phone_hash=world.worker.phone_hash).count() == 1
+
+
+def test_a_worker_phone_account_cannot_be_given_a_cadre_role(world):
+    # An SMS code alone would then open the console: cadres sign in with a password of their own.
+    error = _refused(lambda: role_grant(user=world.worker, org=world.grassroots, kind=RoleKind.STAFF,
+                                        actor=world.county_cadre), ValidationError)
+
+    assert error.message_dict == {"user": ["职工手机号账号不能授予干部角色，请为其创建干部账号"]}
+    assert _fresh(world.worker).is_cadre is False

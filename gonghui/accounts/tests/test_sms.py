@@ -196,3 +196,16 @@ def test_a_password_sign_in_never_reaches_the_phone_backend(world):
 
     assert authenticate(request, username="county_cadre", password="wrong-password") is None
     assert not SmsCode.objects.exists()
+
+
+def test_an_account_holding_a_role_never_signs_in_by_sms_code(world, django_capture_on_commit_callbacks):
+    # given a cadre account that carries a phone number
+    cadre = User.objects.get(pk=world.county_cadre.pk)
+    cadre.set_phone(PHONE)
+    cadre.save()
+
+    # when someone proves that phone with a code
+    user = _sign_in(PHONE, _send(capture=django_capture_on_commit_callbacks))
+
+    # then the cadre account is not signed in: the code is no substitute for the cadre's password
+    assert user is None
