@@ -93,6 +93,10 @@ def org_move(*, org: Org, new_parent: Org, actor, note: str = "") -> Org:
     before = snapshot(org)
     old_path, new_path = org.path, f"{new_parent.path}{org.pk}/"
     depth_shift = new_parent.depth + 1 - org.depth
+    # Lock the subtree first, in a statement of its own: it waits for any transaction moving an org *into*
+    # the subtree, and the UPDATE below then starts from a snapshot that holds that org. A single UPDATE
+    # would miss it (PostgreSQL rechecks only the rows its own snapshot found) and leave its path stale.
+    list(Org.objects.select_for_update().filter(subtree_q(old_path)).values_list("pk", flat=True))
     # Paths are unique: rewrite in one statement so no intermediate state is ever visible.
     Org.objects.filter(subtree_q(old_path)).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
