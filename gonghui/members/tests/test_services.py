@@ -170,3 +170,19 @@ def test_members_reattach_refuses_an_actor_who_does_not_manage_both_unions(world
         members_reattach(source=world.orgs[source], target=world.orgs[target], actor=world.users[persona])
 
     assert changed_tables(before, fingerprint()) == []
+
+
+def test_a_registration_racing_another_for_the_same_person_is_refused_in_chinese(world):
+    # given the other registration committed between this one's check and its insert
+    from unittest import mock
+
+    from django.db.models.query import QuerySet
+
+    before = fingerprint()
+    with mock.patch.object(QuerySet, "first", return_value=None), pytest.raises(ValidationError) as caught:
+        # when this one inserts the same person
+        _register(world, id_number=WORKER_ID, org=world.industry, actor=world.county_cadre)
+
+    # then the unique index refuses it, with a message, and no counter or event moved
+    assert caught.value.message_dict == {"id_number": ["此人已登记为会员"]}
+    assert changed_tables(before, fingerprint()) == []
