@@ -15,7 +15,6 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.testing.personas import (
     OTHER_WORKER_ID, OTHER_WORKER_PHONE, PASSWORD, WORKER_ID, WORKER_PHONE, build_world,
 )
-from gonghui.members.models import Member
 from gonghui.members.services import member_register, members_reattach
 from gonghui.orgs.choices import OrgKind, OrgLevel
 from gonghui.orgs.models import Org

@@ -65,7 +65,9 @@ def test_a_birth_year_before_1900_is_refused():
     assert caught.value.code == "id_birth_date"
 
 
-@pytest.mark.parametrize("raw", ["51010419900517123", "5101041990051712345", "51010419900517123Y", "A10104199005171234"])
+@pytest.mark.parametrize("raw", [
+    "51010419900517123", "5101041990051712345", "51010419900517123Y", "A10104199005171234",
+])
 def test_a_number_of_the_wrong_shape_is_refused(raw):
     with pytest.raises(InvalidIdNumber) as caught:
         idnumber.parse(raw, today=TODAY)
