@@ -60,3 +60,11 @@ def test_the_console_sign_in_page_shows_the_lock_and_lets_the_other_address_in(c
     elsewhere = client.post(url, {"username": "county_cadre", "password": PASSWORD}, REMOTE_ADDR=AWAY)
     assert elsewhere.status_code == 302
     assert client.session["_auth_user_id"] == str(world.county_cadre.pk)
+
+
+def test_a_disabled_cadre_cannot_sign_in_with_the_right_password(world):
+    from gonghui.accounts.models import User
+
+    User.objects.filter(pk=world.county_cadre.pk).update(is_active=False)
+
+    assert _authenticate("county_cadre", PASSWORD, HOME) is None
