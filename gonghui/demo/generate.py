@@ -81,14 +81,15 @@ def plan(province: Division, scale: str, *, members: int | None = None,
             entries.append((city, county))
             weights.append((len(divisions.townships(county)) + 3) * factor)
     g_total = grassroots or PROVINCE_GRASSROOTS
-    g_counts = split(g_total, weights)
-    m_counts = split(PROVINCE_MEMBERS if members is None else members, weights)
-    targets = [CountyTarget(c, k, g, m) for (c, k), g, m in zip(entries, g_counts, m_counts, strict=True)]
-    if scale == "city":
-        targets = [t for t in targets if t.city is capital]
-        if members is not None:  # the number asked for is the city's, not the province's
-            for t, m in zip(targets, split(members, [t.grassroots for t in targets]), strict=True):
-                t.members = m
+    m_total = PROVINCE_MEMBERS if members is None else members
+    if scale == "city":  # the capital's share of the province, unless the numbers asked for are the city's
+        keep = [i for i, (c, _k) in enumerate(entries) if c is capital]
+        share = sum(weights[i] for i in keep) / sum(weights)
+        entries, weights = [entries[i] for i in keep], [weights[i] for i in keep]
+        g_total = grassroots or round(PROVINCE_GRASSROOTS * share)
+        m_total = round(PROVINCE_MEMBERS * share) if members is None else members
+    targets = [CountyTarget(city, county, g, m) for (city, county), g, m in
+               zip(entries, split(g_total, weights), split(m_total, weights), strict=True)]
     return targets
 
 

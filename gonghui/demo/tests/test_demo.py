@@ -155,5 +155,7 @@ def test_the_province_plan_reaches_150_thousand_orgs_and_2_million_members():
     federations, townships = 1 + 21 + 183, sum(len(divisions.townships(t.county)) for t in targets)
     at_least_per_county = 2 + 1  # the 快递 and 网约车 industry unions, an industrial-park union
     assert federations + townships + 183 * at_least_per_county + PROVINCE_GRASSROOTS >= 150_000
-    city = plan(sichuan, "city", members=1000)
-    assert {t.city.code for t in city} == {"5101"} and sum(t.members for t in city) == 1000
+    city = plan(sichuan, "city", members=1000, grassroots=500)
+    assert {t.city.code for t in city} == {"5101"} and len(city) == len(divisions.counties("5101"))
+    assert (sum(t.members for t in city), sum(t.grassroots for t in city)) == (1000, 500)
+    assert 20_000 < sum(t.grassroots for t in plan(sichuan, "city")) < PROVINCE_GRASSROOTS / 2
