@@ -98,3 +98,12 @@ def test_the_matrix_finds_plaintext_numbers(matrix_world, db, client, monkeypatc
 
     with pytest.raises(AssertionError, match="plaintext ID or phone numbers"):
         matrix.check(client, matrix_world, matrix.Case(_MEMBER_LIST, "county_cadre", "own"))
+
+
+def test_a_route_setup_makes_the_row_the_case_acts_on(matrix_world, db, client):
+    # A setup that hands the county cadre a sibling's org instead of their own must make the case fail.
+    route = matrix.Route(name="console:org-detail", target="org", kwargs=lambda org: {"pk": org.pk},
+                         setup=lambda world, org: world.sibling_county)
+
+    with pytest.raises(AssertionError, match="refused where it should be allowed"):
+        matrix.check(client, matrix_world, matrix.Case(route, "county_cadre", "own"))

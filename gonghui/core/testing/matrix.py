@@ -12,6 +12,10 @@ Each interface app declares its routes in `gonghui/<app>/tests/matrix_routes.py`
         Route(name="console:login", public=True),
     ]
 
+A route on another domain's rows (a join application, a grant) names the org or member they belong to as its
+target and makes the row in `setup`: `setup=lambda world, org: join_apply(org=org, ..., actor=None)`; kwargs
+and data then receive that row. Every case runs in its own savepoint, so rows made or changed vanish after it.
+
 `tests/test_permission_matrix.py` then checks, for each route:
 
 * personas province_cadre, county_cadre, grassroots_cadre and worker, each on the objects of three
@@ -83,6 +87,9 @@ class Route:
     public: bool = False
     # An audited unmasking route: its own-scope answer may carry the plaintext number it reveals.
     unmasks: bool = False
+    # For routes on other domain rows (a join application, a grant): (world, org_or_member) -> the row,
+    # made inside the case's savepoint from the case's target; kwargs and data then receive that row.
+    setup: Callable[[Any, Any], Any] | None = None
     # Set by the framework for ninja's built-in routes: any answer but a server error is fine.
     builtin: bool = field(default=False, repr=False)
 
@@ -320,10 +327,10 @@ def _login_paths() -> list[str]:
     return paths
 
 
-def request(client, world, case: Case):
-    """Call the case's route as its persona and return the response."""
+def request(client, world, case: Case, obj=None):
+    """Call the case's route as its persona (on `obj`, or the case's target) and return the response."""
     route = case.route
-    obj = target_of(world, case)
+    obj = obj if obj is not None else target_of(world, case)
     url = reverse(route.name, kwargs=route.kwargs(obj) if route.kwargs else None)
     headers = {}
     if case.persona != ANONYMOUS:
@@ -377,8 +384,10 @@ def check(client, world, case: Case) -> None:
     """Run one case and assert everything the matrix promises about it."""
     from gonghui.core.testing.state import changed_tables, fingerprint
 
+    # A row of another domain is made first (by the system, from the case's target), so `before` holds it.
+    made = case.route.setup(world, target_of(world, case)) if case.route.setup is not None else None
     before = fingerprint() if case.route.is_write else None
-    response = request(client, world, case)
+    response = request(client, world, case, obj=made)
     after = fingerprint() if case.route.is_write else None
     expected = expectation(case)
     status = response.status_code
@@ -419,3 +428,4 @@ def check(client, world, case: Case) -> None:
     if not (case.route.unmasks and expected == OK):
         leaked = [s for s in secret_strings(world) if s in body]
         assert not leaked, _describe(case, response, f"plaintext ID or phone numbers in the answer: {leaked}")
+
