@@ -26,22 +26,40 @@ def _is_transactional(item) -> bool:
     return bool(transactional or reset_sequences)
 
 
-def audit_guard(*, enabled: bool) -> None:
-    """Switch the append-only triggers of the audit table off or on (test support only)."""
+def _existing_triggers(cursor, vendor: str) -> set[str]:
+    # None exist under --nomigrations; then there is nothing to switch.
+    if vendor == "postgresql":
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('core_auditevent')")
+    elif vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditevent'")
+    else:
+        return set()
+    return {row[0] for row in cursor.fetchall()}
+
+
+def audit_guard(*, enabled: bool, triggers: set[str] | None = None) -> set[str]:
+    """Switch the append-only triggers of the audit table off, or back on (test support only).
+
+    Switching off returns the triggers it switched off; pass them back to switch the same ones on.
+    """
     from django.db import connection
 
+    vendor = connection.vendor
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if not enabled:
+            triggers = _existing_triggers(cursor, vendor)
+        triggers = set(triggers or ())
+        if vendor == "postgresql":
             verb = "ENABLE" if enabled else "DISABLE"
-            for trigger in _PG_TRIGGERS:
+            for trigger in sorted(triggers & set(_PG_TRIGGERS)):
                 cursor.execute(f"ALTER TABLE core_auditevent {verb} TRIGGER {trigger}")
-        elif connection.vendor == "sqlite":
+        elif vendor == "sqlite" and triggers:
             migration = importlib.import_module(_MIGRATION)
-            for statement in migration.SQLITE_BACKWARD:
-                cursor.execute(statement)
-            if enabled:
-                for statement in migration.SQLITE_FORWARD:
+            statements = migration.SQLITE_FORWARD if enabled else migration.SQLITE_BACKWARD
+            for statement in statements:
+                if any(name in statement for name in triggers):
                     cursor.execute(statement)
+    return triggers
 
 
 @pytest.hookimpl(wrapper=True)
@@ -52,11 +70,11 @@ def pytest_runtest_teardown(item, nextitem):
 
     blocker = item.config.stash[blocking_manager_key]
     with blocker.unblock():
-        audit_guard(enabled=False)
+        switched_off = audit_guard(enabled=False)
     try:
         return (yield)
     finally:
         # After the last test the session's teardown has already dropped the test database.
         if nextitem is not None:
             with blocker.unblock():
-                audit_guard(enabled=True)
+                audit_guard(enabled=True, triggers=switched_off)
