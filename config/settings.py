@@ -154,7 +154,8 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("GONGHUI_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GONGHUI_BEHIND_PROXY") else None
+GONGHUI_BEHIND_PROXY = env_bool("GONGHUI_BEHIND_PROXY")  # one reverse proxy: see gonghui.core.middleware
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if GONGHUI_BEHIND_PROXY else None
 X_FRAME_OPTIONS = "DENY"
 
 # django-axes: lock the username+IP pair, not the username alone, so an attacker cannot lock a cadre out
@@ -163,6 +164,7 @@ AXES_FAILURE_LIMIT = env_int("GONGHUI_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("GONGHUI_AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gonghui.core.middleware.client_address"  # the address audit events record too
 AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "gonghui.accounts.views.axes_username"  # workers: the phone (as its blind index)
 # Never stored in clear in axes's attempt log: the portal's phone and SMS code, the console's TOTP code.

@@ -1,10 +1,28 @@
+import ipaddress
+
+from django.conf import settings
+
 from gonghui.core.context import client_ip
 
 
-def _ip_of(request) -> str | None:
-    # Behind a proxy the platform is configured to trust X-Forwarded-For's last hop only via
-    # SECURE_PROXY_SSL_HEADER's deployment; REMOTE_ADDR is what the socket saw.
-    return request.META.get("REMOTE_ADDR")
+def client_address(request) -> str | None:
+    """The address of the client, as audit events and django-axes record it (AXES_CLIENT_IP_CALLABLE).
+
+    Directly on the internet that is REMOTE_ADDR. Behind one reverse proxy (GONGHUI_BEHIND_PROXY) REMOTE_ADDR
+    is the proxy for everyone: then it is the last X-Forwarded-For entry, the one the proxy itself appended
+    (entries before it come from the client and may be forged). Without this every cadre shares one
+    address: the audit trail loses the origin, and axes' username+address lock becomes a username lock
+    anyone can trigger.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not getattr(settings, "GONGHUI_BEHIND_PROXY", False):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    last = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(last))
+    except ValueError:
+        return remote
 
 
 class RequestContextMiddleware:
@@ -14,7 +32,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_ip.set(_ip_of(request))
+        token = client_ip.set(client_address(request))
         try:
             response = self.get_response(request)
         finally:

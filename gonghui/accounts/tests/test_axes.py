@@ -68,3 +68,18 @@ def test_a_disabled_cadre_cannot_sign_in_with_the_right_password(world):
     User.objects.filter(pk=world.county_cadre.pk).update(is_active=False)
 
     assert _authenticate("county_cadre", PASSWORD, HOME) is None
+
+
+def test_behind_a_reverse_proxy_the_lock_holds_for_the_client_address_not_the_proxy(world, settings):
+    # Every request reaches the platform from the proxy; the client is the address the proxy appended.
+    settings.GONGHUI_BEHIND_PROXY = True
+
+    def attempt(password, client):
+        request = RequestFactory().post("/console/login/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=client)
+        return authenticate(request=request, username="county_cadre", password=password)
+
+    for _attempt in range(5):
+        assert attempt("not-the-password", HOME) is None
+
+    assert attempt(PASSWORD, HOME) is None
+    assert attempt(PASSWORD, AWAY) == world.county_cadre
