@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gonghui.api",
     "gonghui.portal",
     "gonghui.console",
+    "gonghui.joining",
     "gonghui.demo",
 ]
 

@@ -119,3 +119,34 @@ class SmsCode(models.Model):
         verbose_name = _("短信验证码")
         verbose_name_plural = _("短信验证码")
         indexes = [models.Index(fields=["phone_hash", "purpose", "-created_at"], name="smscode_lookup_idx")]
+
+
+class PrivacyNotice(models.Model):
+    """A version of the personal-information processing notice (个人信息处理规则) shown before consent."""
+
+    purpose = models.CharField(_("用途"), max_length=32)
+    version = models.CharField(_("版本"), max_length=16)
+    text = models.TextField(_("告知内容"))
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("个人信息处理告知")
+        verbose_name_plural = _("个人信息处理告知")
+        constraints = [models.UniqueConstraint(fields=["purpose", "version"], name="notice_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} v{self.version}"
+
+
+class Consent(models.Model):
+    """A person's separate consent to one notice version (PIPL art. 14, 29: sensitive data needs it separately)."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="consents")
+    notice = models.ForeignKey(PrivacyNotice, verbose_name=_("告知版本"), on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(_("同意时间"), auto_now_add=True)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息处理同意")
+        verbose_name_plural = _("个人信息处理同意")

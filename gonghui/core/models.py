@@ -33,3 +33,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API write sent with an `Idempotency-Key`, replayed when the key comes again.
+
+    The same key with a different body is refused: a retry must be the same request.
+    """
+
+    key = models.CharField(max_length=128)
+    owner = models.CharField(max_length=64, help_text="who sent it: a user id or an anonymous client's scope")
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.BinaryField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等请求记录")
+        verbose_name_plural = _("幂等请求记录")
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_unique_key")]

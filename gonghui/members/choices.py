@@ -79,6 +79,38 @@ class PoliticalStatus(models.TextChoices):
     MASSES = "13", _("群众")
 
 
+class SkillLevel(models.TextChoices):
+    """技能等级: national vocational qualification levels 1 (highest) to 5."""
+
+    SENIOR_TECHNICIAN = "1", _("高级技师（一级）")
+    TECHNICIAN = "2", _("技师（二级）")
+    SENIOR = "3", _("高级工（三级）")
+    INTERMEDIATE = "4", _("中级工（四级）")
+    JUNIOR = "5", _("初级工（五级）")
+
+
+class MembershipChange(models.TextChoices):
+    """会籍变化类型, national real-name template codes."""
+
+    JOIN = "1", _("入会")
+    TRANSFER_IN = "2", _("转入")
+    RETAIN = "3", _("保留会籍")
+    TRANSFER_OUT = "4", _("转出")
+    STRIKE_OFF = "5", _("除名")
+    WITHDRAW = "6", _("退会")
+
+
+class MembershipChangeReason(models.TextChoices):
+    """会籍变化原因, national real-name template codes."""
+
+    LABOUR_RELATION_CHANGED = "1", _("劳动关系变更")
+    LAID_OFF = "2", _("下岗待岗")
+    UNEMPLOYED = "3", _("失业")
+    BANKRUPT = "4", _("企业破产")
+    MEMBER_REQUEST = "5", _("本人申请退会")
+    EXPELLED = "6", _("违法犯罪被开除")
+
+
 class HouseholdType(models.TextChoices):
     """户籍类型."""
 

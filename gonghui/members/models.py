@@ -9,7 +9,7 @@ from gonghui.core.masking import mask_id_number, mask_phone
 from gonghui.core.scoping import actor_paths, paths_q
 from gonghui.members.choices import (
     ETHNICITY_CHOICES, Education, EmploymentForm, EmploymentStatus, Gender, HouseholdType, IdType, MemberStatus,
-    PoliticalStatus,
+    MembershipChange, PoliticalStatus, SkillLevel,
 )
 
 
@@ -54,6 +54,8 @@ class Member(models.Model):
     )
     platform_company = models.CharField(_("平台企业"), max_length=100, blank=True)
     work_unit = models.CharField(_("工作单位"), max_length=200, blank=True)
+    skill_level = models.CharField(_("技能等级"), max_length=1, choices=SkillLevel.choices, blank=True)
+    household_place = models.CharField(_("户籍所在地"), max_length=12, blank=True, help_text=_("GB/T 2260 区划代码"))
     card_number = models.CharField(_("会员证号"), max_length=24, unique=True, null=True, blank=True)
     joined_on = models.DateField(_("入会日期"))
     status = models.CharField(_("会籍状态"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
@@ -88,3 +90,51 @@ class Member(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+
+class MembershipEvent(models.Model):
+    """One change of a member's membership (会籍变化), append-only; the member's status is derived from these.
+
+    Kinds and reason codes follow the national real-name template (会籍变化类型 / 会籍变化原因).
+    """
+
+    member = models.ForeignKey(Member, verbose_name=_("会员"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("会籍变化类型"), max_length=1, choices=MembershipChange.choices)
+    org = models.ForeignKey("orgs.Org", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="+")
+    on = models.DateField(_("会籍变化日期"))
+    reason_code = models.CharField(_("会籍变化原因"), max_length=2, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会籍变化")
+        verbose_name_plural = _("会籍变化")
+        ordering = ["member", "on", "id"]
+        indexes = [models.Index(fields=["org", "kind", "on"], name="membership_event_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.get_kind_display()} {self.on}"
+
+
+class MemberCard(models.Model):
+    """An e-member card (电子会员卡). A new card replaces the old; ending a membership revokes it."""
+
+    member = models.ForeignKey(Member, verbose_name=_("会员"), on_delete=models.PROTECT, related_name="cards")
+    number = models.CharField(_("会员证号"), max_length=24, unique=True)
+    issued_at = models.DateTimeField(_("发卡时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    revoke_reason = models.CharField(_("作废原因"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("电子会员卡")
+        verbose_name_plural = _("电子会员卡")
+        constraints = [
+            models.UniqueConstraint(fields=["member"], condition=Q(revoked_at__isnull=True),
+                                    name="card_one_valid_per_member",
+                                    violation_error_message=_("该会员已有一张有效会员卡")),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -59,6 +59,13 @@ class Org(models.Model):
     employee_count = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
     small_micro = models.BooleanField(_("小微企业"), default=False)
     member_count = models.PositiveIntegerField(_("直属会员数"), default=0, editable=False)
+    join_decision_days = models.PositiveSmallIntegerField(
+        _("入会审批承诺时限（工作日）"), default=3, help_text=_("职工提交入会申请后，本工会承诺在此工作日内办结")
+    )
+    organised_forms = models.JSONField(
+        _("组织的新就业形态"), default=list, blank=True,
+        help_text=_("行业或区域工会所组织的新就业形态，如 [\"courier\", \"rider\"]；用于一键入会分派"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
