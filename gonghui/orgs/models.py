@@ -93,7 +93,11 @@ class Org(models.Model):
                 violation_error_message=_("已合并的工会必须注明并入的工会"),
             ),
         ]
-        indexes = [models.Index(fields=["parent", "name"], name="org_parent_name_idx")]
+        indexes = [
+            models.Index(fields=["parent", "name"], name="org_parent_name_idx"),
+            # Covering index for subtree roll-ups: a path range summed without reading the table.
+            models.Index(fields=["path", "kind", "member_count"], name="org_path_counts_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
