@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.choices import RoleKind
-from gonghui.accounts.models import ApiToken, Role, SmsCode, User, phone_index
+from gonghui.accounts.models import ApiToken, Consent, PrivacyNotice, Role, SmsCode, User, phone_index
 from gonghui.core import audit, crypto
+from gonghui.core.context import client_ip
 from gonghui.core.phone import InvalidPhone, normalize_phone
 from gonghui.core.sms import send_sms
 from gonghui.orgs.permissions import can_manage_org
@@ -153,6 +154,15 @@ def sms_code_verify(*, phone: str, code: str, purpose: str = "login") -> None:
             sms.save(update_fields=["used_at"])
     if error:
         raise ValidationError({"code": error})
+
+
+def consent_give(*, user: User, notice: PrivacyNotice, ip: str | None = None) -> Consent:
+    """Record a person's separate consent to one notice version (PIPL art. 14, 29), with when and from where.
+
+    The Consent row is itself the proof of consent, so no audit event repeats it; the service that asked
+    for the consent (a join application) records its own event pointing at it.
+    """
+    return Consent.objects.create(user=user, notice=notice, ip=ip or client_ip.get())
 
 
 def worker_for_phone(*, phone: str) -> User:

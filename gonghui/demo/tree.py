@@ -120,7 +120,8 @@ def build_county(tree: Tree, rng: random.Random, *, county: Division, city: Divi
     industries = []
     for n, (label, form) in enumerate(industry_specs, start=1):
         org = tree.org(fed, f"{county.name}{label}", OrgKind.INDUSTRY, OrgLevel.COUNTY, f"{code}I{n:02d}", code,
-                       new_forms=bool(form), founded_on=random_date(rng, date(2018, 1, 1), date(2023, 12, 31)),
+                       new_forms=bool(form), organised_forms=[form] if form else [],
+                       founded_on=random_date(rng, date(2018, 1, 1), date(2023, 12, 31)),
                        chair_name=_chair(rng), address=f"{county.name}{seat}{_road(rng)}")
         plan.orgs.append(org)
         industries.append((org, form))

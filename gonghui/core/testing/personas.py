@@ -65,7 +65,7 @@ def build_world() -> World:
     o["county"] = _org(o["city"], "锦江区总工会", OrgKind.FEDERATION, OrgLevel.COUNTY, "510104", "510104")
     o["grassroots"] = _grassroots(o["county"], "锦江区某科技公司工会", "510104G1", "510104", 1)
     o["industry"] = _org(o["county"], "锦江区快递行业工会联合会", OrgKind.INDUSTRY, OrgLevel.COUNTY, "510104I1",
-                         "510104", new_forms=True)
+                         "510104", new_forms=True, organised_forms=["courier"])
     o["sibling_county"] = _org(o["city"], "青羊区总工会", OrgKind.FEDERATION, OrgLevel.COUNTY, "510105", "510105")
     o["sibling_grassroots"] = _grassroots(o["sibling_county"], "青羊区某医院工会", "510105G1", "510105", 2)
     o["sibling_city"] = _org(o["province"], "绵阳市总工会", OrgKind.FEDERATION, OrgLevel.CITY, "5107", "510700")
