@@ -109,6 +109,9 @@ class MembershipChangeReason(models.TextChoices):
     BANKRUPT = "4", _("企业破产")
     MEMBER_REQUEST = "5", _("本人申请退会")
     EXPELLED = "6", _("违法犯罪被开除")
+    # Platform extension, outside the national 1–6 (which has no code for death): a member's death is recorded
+    # as 除名 (5, the name leaves the register) with this reason, and the member's status becomes "deceased".
+    DECEASED = "91", _("会员死亡")
 
 
 class HouseholdType(models.TextChoices):

@@ -91,10 +91,13 @@ def test_a_person_registered_again_in_the_same_union_is_refused(world):
     assert messages == {"id_number": [f"此人已是“锦江区某科技公司工会”的会员（5101**********{WORKER_ID[-4:]}）"]}
 
 
-def test_a_person_who_left_is_still_the_same_person(world):
-    _register(world, status=MemberStatus.LEFT)
+def test_a_person_who_left_and_joins_again_is_still_the_same_person(world):
+    left = _register(world, status=MemberStatus.LEFT)
 
-    assert list(_refusal(world, org=world.industry, actor=world.county_cadre)) == ["id_number"]
+    again = _register(world, org=world.industry, actor=world.county_cadre, joined_on=date(2025, 3, 1))
+
+    assert again.pk == left.pk and Member.objects.count() == 4
+    assert (again.org, again.status, again.joined_on) == (world.industry, MemberStatus.ACTIVE, date(2025, 3, 1))
 
 
 def test_the_database_refuses_a_second_row_for_the_same_person(world):
