@@ -6,7 +6,7 @@ from gonghui.api import errors
 from gonghui.api.auth import api_token_auth, session_auth
 from gonghui.api.docs import OfflineSwagger
 from gonghui.api.http import no_store
-from gonghui.api.routers import me, members, orgs
+from gonghui.api.routers import cards, me, members, orgs
 
 DESCRIPTION = """工会平台接口。
 
@@ -44,3 +44,4 @@ api.add_decorator(no_store, mode="view")
 api.add_router("", orgs.router)
 api.add_router("", members.router)
 api.add_router("", me.router)
+api.add_router("", cards.router)

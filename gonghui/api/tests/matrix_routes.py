@@ -7,6 +7,7 @@ reverse the API's prefix.
 from itertools import count
 
 from gonghui.core.testing.matrix import Route
+from gonghui.members.card import card_token
 
 _codes = count(1)
 
@@ -31,4 +32,8 @@ ROUTES = [
     Route(name="api:member_list", method="GET", target="list", list_key="member", query={"q": "zw"}),
     Route(name="api:member_get", method="GET", target="member", kwargs=lambda obj: {"member_id": obj.pk}),
     Route(name="api:me", method="GET", target="none"),
+    # A rest station or merchant checks a card without signing in; the answer shows only the card face.
+    Route(name="api:card_verify", method="POST", target="none", public=True,
+          data=lambda world, obj: {"token": card_token(member=world.worker_member)}),
+    Route(name="api:card_public_key", method="GET", target="none", public=True),
 ]

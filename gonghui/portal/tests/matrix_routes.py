@@ -12,5 +12,6 @@ ROUTES = [
     Route(name="portal:sms-code", method="POST", target="none", public=True,
           data=lambda world, obj: {"phone": "13900990099"}),
     Route(name="portal:me", method="GET", target="none"),
+    Route(name="portal:card", method="GET", target="none"),
     Route(name="portal:logout", method="POST", target="none", public=True, data=lambda world, obj: {}),
 ]
