@@ -2,7 +2,7 @@
 
 Card number
     ``GH`` + 2-digit province code + 2-digit year of issue + sequence (8 digits, more past 99,999,999)
-    + 1 check character, e.g. ``GH5126000000427``.
+    + 1 check character, e.g. ``GH5126000004278`` (Sichuan, 2026, card 427, check 8).
     * province: the first two digits of the GB/T 2260 division code of the union (or of its nearest ancestor
       that has one); ``00`` when none has;
     * year: the last two digits of the year the card was issued (local time);

@@ -112,3 +112,23 @@ def test_the_home_page_and_the_bottom_bar_link_to_the_card(db, client):
     html = client.get(reverse("portal:home")).content.decode()
 
     assert html.count(f'href="{reverse("portal:card")}"') == 2
+
+
+def test_the_drawn_qr_code_has_exactly_the_modules_of_the_token(world):
+    import re
+
+    import qrcode
+
+    from gonghui.portal.card_views import qr_svg
+
+    token = card_token(member=world.worker_member)
+    svg = qr_svg(token)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(token)
+    code.make(fit=True)
+    expected = {(x, y) for y, row in enumerate(code.get_matrix()) for x, dark in enumerate(row) if dark}
+    drawn = set()
+    for x, y, width in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\d+z", svg):
+        drawn |= {(int(x) + i, int(y)) for i in range(int(width))}
+
+    assert drawn == expected and len(svg) < 20_000
