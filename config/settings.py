@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gonghui.portal",
     "gonghui.console",
     "gonghui.joining",
+    "gonghui.roster",
     "gonghui.demo",
 ]
 
