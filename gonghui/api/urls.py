@@ -2,10 +2,11 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from gonghui.api import errors
+from gonghui.api import errors, idempotency
 from gonghui.api.auth import api_token_auth, session_auth
 from gonghui.api.docs import OfflineSwagger
 from gonghui.api.http import no_store
+from gonghui.api.routers import joining, ping
 from gonghui.api.routers import cards, me, members, orgs
 
 DESCRIPTION = """工会平台接口。
@@ -15,6 +16,9 @@ DESCRIPTION = """工会平台接口。
 
 范围：所有数据都限于调用者有权查看的工会组织范围，范围外的记录与不存在的记录一样返回 404。
 身份证号和手机号只以脱敏形式返回。
+
+重试：修改类请求（POST、PATCH 等）可带请求头 `Idempotency-Key: <不超过128个字符的唯一值>`。同一调用者用同一键重发同一请求时，
+返回第一次的结果而不再执行（响应头 `Idempotent-Replayed: true`）；同一键用于不同请求返回 422；第一次请求尚未完成时返回 409。
 """
 
 
@@ -41,7 +45,11 @@ api = GonghuiAPI(
 errors.install(api)
 # Every answer is one caller's view of scoped, often personal data: no shared or browser cache may keep it.
 api.add_decorator(no_store, mode="view")
+# A retried write with the same Idempotency-Key gets the first answer and changes nothing.
+idempotency.install(api)
 api.add_router("", orgs.router)
 api.add_router("", members.router)
 api.add_router("", me.router)
 api.add_router("", cards.router)
+api.add_router("", joining.router)
+api.add_router("", ping.router)

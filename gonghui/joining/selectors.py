@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gonghui.core import uscc as uscc_codes
 from gonghui.core.scoping import actor_paths, paths_q, subtree_q
@@ -85,3 +86,15 @@ def _county_names(orgs: list[Org]) -> dict[int, str]:
                 result[org.pk] = federations[pk]
                 break
     return result
+
+
+def employer_union_get(pk: int) -> Org:
+    """The union a worker picked from employer_search, by id; ValidationError when there is none.
+
+    Not scoped: the join form is public and any grassroots union may be picked; routing then refuses a union
+    that is closed or is not a grassroots union.
+    """
+    org = Org.objects.filter(pk=pk).first()
+    if org is None:
+        raise ValidationError({"employer_org": _("所选单位工会不存在，请重新查找")})
+    return org

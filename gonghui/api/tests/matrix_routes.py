@@ -37,3 +37,29 @@ ROUTES = [
           data=lambda world, obj: {"token": card_token(member=world.worker_member)}),
     Route(name="api:card_public_key", method="GET", target="none", public=True),
 ]
+
+# One-tap join (一键入会). An application is made in the case's savepoint by joining.tests.support, routed into the
+# case's target org (a province's goes to a grassroots union below it); kwargs and data then receive it.
+from gonghui.joining.tests.support import apply_payload, make_application  # noqa: E402
+
+
+def _application(application) -> dict:
+    return {"application_id": application.pk}
+
+
+ROUTES += [
+    Route(name="api:ping", method="GET", target="none", public=True),
+    Route(name="api:join_notice", method="GET", target="none", public=True),
+    Route(name="api:join_employers", method="GET", target="none", public=True, query={"q": "工会"}),
+    Route(name="api:join_sms_code", method="POST", target="none", data=lambda world, obj: {"phone": "13900009999"}),
+    Route(name="api:join_apply", method="POST", target="none", setup=apply_payload,
+          data=lambda world, payload: payload),
+    Route(name="api:join_my_applications", method="GET", target="none"),
+    Route(name="api:join_application_get", method="GET", target="org", setup=make_application, kwargs=_application),
+    Route(name="api:join_queue", method="GET", target="list", list_key="org", setup=make_application),
+    Route(name="api:join_approve", method="POST", target="org", setup=make_application, kwargs=_application),
+    Route(name="api:join_reject", method="POST", target="org", setup=make_application, kwargs=_application,
+          data=lambda world, application: {"reason": "权限矩阵"}),
+    Route(name="api:join_approve_bulk", method="POST", target="none", setup=make_application,
+          data=lambda world, application: {"ids": [application.pk]}),
+]

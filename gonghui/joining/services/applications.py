@@ -24,14 +24,13 @@ from gonghui.joining.models import JoinApplication
 from gonghui.joining.permissions import can_decide_application, can_withdraw_application
 from gonghui.joining.routing import join_route
 from gonghui.joining.workdays import due_date
-from gonghui.members.choices import EmploymentForm, MemberStatus
+from gonghui.members.choices import EmploymentForm
 from gonghui.members.models import Member
 from gonghui.members.records import id_number_index
+from gonghui.members.services import REJOINABLE, member_join
 from gonghui.orgs.models import Org
 
 SMS_PURPOSE = "join"
-# A person whose membership ended this way may apply again; any other member row means they are a member.
-_MAY_REJOIN = frozenset({MemberStatus.LEFT, MemberStatus.STRUCK_OFF})
 _FORMS = frozenset(value for value in EmploymentForm.values if value)
 
 
@@ -152,7 +151,7 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
 
 def _refuse_members(id_hash: str, id_value: str) -> None:
     member = Member.objects.filter(id_number_hash=id_hash).select_related("org").first()
-    if member is not None and member.status not in _MAY_REJOIN:
+    if member is not None and member.status not in REJOINABLE:
         raise ValidationError({"id_number": _("此人（%(id)s）已是“%(org)s”的会员，无需重复申请入会") % {
             "id": mask_id_number(id_value), "org": member.org.name}})
 
@@ -184,14 +183,6 @@ def _locked(application: JoinApplication, actor, *, check) -> JoinApplication:
     return locked
 
 
-def _member_join():
-    # members.services.member_join is written in parallel; until it lands, member_register has the same
-    # keyword arguments and the same refusals (a person already on the register).
-    from gonghui.members import services as member_services
-
-    return getattr(member_services, "member_join", None) or member_services.member_register
-
-
 @transaction.atomic
 def join_approve(*, application: JoinApplication, actor) -> Member:
     """Approve: the member, their join event and e-card are made in this one transaction, or nothing is."""
@@ -203,7 +194,7 @@ def join_approve(*, application: JoinApplication, actor) -> Member:
     # a cadre account never doubles as a member's login (accounts.services.role_grant says why).
     if not applicant.is_cadre and not Member.objects.filter(user=applicant).exists():
         link_user = {"user": applicant}
-    member = _member_join()(
+    member = member_join(
         org=application.routed_org, name=application.name,
         id_number=crypto.decrypt(application.id_number_enc, context=b"id_number"),
         phone=application.phone, joined_on=timezone.localdate(), actor=actor,
