@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.console.views import auth, members, orgs
+from gonghui.console.views import auth, join, members, orgs
 
 app_name = "console"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("orgs/<int:pk>/children/", orgs.org_children, name="org-children"),
     path("members/", members.member_list, name="member-list"),
     path("members/<int:pk>/", members.member_detail, name="member-detail"),
+    path("join/", join.join_queue, name="join-queue"),
+    path("join/approve/", join.join_approve_several, name="join-approve-bulk"),
+    path("join/<int:pk>/", join.join_detail, name="join-detail"),
+    path("join/<int:pk>/approve/", join.join_approve_one, name="join-approve"),
+    path("join/<int:pk>/reject/", join.join_reject_one, name="join-reject"),
 ]

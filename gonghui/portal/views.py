@@ -4,7 +4,9 @@ from django.contrib.auth import login as auth_login, logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -26,13 +28,14 @@ def home(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request):
+    next_url = _safe_next(request)
     if request.user.is_authenticated and request.method == "GET":
-        return redirect("portal:me")
+        return redirect(next_url)
     form = SmsLoginForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         auth_login(request, form.user)
-        return redirect("portal:me")
-    return render(request, "portal/login.html", {"form": form})
+        return redirect(next_url)
+    return render(request, "portal/login.html", {"form": form, "next": _next_param(request)})
 
 
 @never_cache
@@ -51,7 +54,7 @@ def sms_code(request):
             sent_to = mask_phone(phone_form.cleaned_data["phone"])
     form = SmsLoginForm(request, initial={"phone": request.POST.get("phone", "")})
     context = {"form": form, "phone_errors": phone_form.errors.get("phone"), "sent_to": sent_to,
-               "resend_seconds": SMS_RESEND_SECONDS}
+               "resend_seconds": SMS_RESEND_SECONDS, "next": _next_param(request)}
     template = "portal/login.html#login-form" if request.htmx else "portal/login.html"
     return render(request, template, context)
 
@@ -71,6 +74,18 @@ def logout(request):
     auth_logout(request)
     messages.success(request, _("您已退出登录。"))
     return redirect("portal:home")
+
+
+def _next_param(request) -> str:
+    """Where a page that asked for sign-in (e.g. 一键入会) sent the worker from: inside this site only."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    ok = url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                         require_https=request.is_secure())
+    return candidate if candidate and ok else ""
+
+
+def _safe_next(request) -> str:
+    return _next_param(request) or reverse("portal:me")
 
 
 def _full_years(since) -> int:

@@ -1,13 +1,25 @@
 """Every console route, for the permission matrix (gonghui.core.testing.matrix): who may call it on what.
 
-Reads only: the console does not change domain rows yet. Sign-in pages are public; everything else needs a
-cadre (a signed-in worker gets 403) and answers 404 outside the cadre's subtree.
+Sign-in pages are public; everything else needs a cadre (a signed-in worker gets 403) and answers 404 outside
+the cadre's subtree. The join queue's rows are applications routed to the target org (join_support).
 """
+from gonghui.console.tests.join_support import application_in
 from gonghui.core.testing.matrix import Route
 
 
 def _by_pk(obj) -> dict:
     return {"pk": obj.pk}
+
+
+def _application(world, org):
+    return application_in(org)
+
+
+def _queue(world, home):
+    """Applications routed every way through the tree: a queue must list only those in the caller's subtree."""
+    for key in ("county", "sibling_county", "grassroots", "industry", "sibling_grassroots", "other_county"):
+        application_in(world.orgs[key])
+    return application_in(home)
 
 
 ROUTES = [
@@ -26,4 +38,14 @@ ROUTES = [
     Route(name="console:member-list", method="GET", target="list", list_key="member"),
     Route(name="console:member-list", method="GET", target="list", list_key="member", query={"q": "zw"}),
     Route(name="console:member-detail", method="GET", target="member", kwargs=_by_pk),
+    Route(name="console:join-queue", method="GET", target="list", list_key="org", setup=_queue),
+    Route(name="console:join-queue", method="GET", target="list", list_key="org", setup=_queue,
+          query={"status": "all"}),
+    Route(name="console:join-detail", method="GET", target="org", setup=_application, kwargs=_by_pk),
+    Route(name="console:join-approve", method="POST", target="org", setup=_application, kwargs=_by_pk,
+          data=lambda world, application: {}),
+    Route(name="console:join-reject", method="POST", target="org", setup=_application, kwargs=_by_pk,
+          data=lambda world, application: {"reason": "经核实不在本单位工作"}),
+    Route(name="console:join-approve-bulk", method="POST", target="none", setup=_application,
+          data=lambda world, application: {"ids": [application.pk]}),
 ]
