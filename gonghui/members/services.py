@@ -121,8 +121,10 @@ def _join(*, org, name, id_number, joined_on, actor, phone, reason_code, action,
     # Locked, so that two approvals for a former member cannot both reopen the row.
     existing = Member.objects.select_for_update().filter(id_number_hash=identity.id_number_hash).first()
     if existing is not None and existing.status not in REJOINABLE:
-        raise ValidationError({"id_number": _("此人已是“%(org)s”的会员（%(name)s）") % {
-            "org": Org.objects.get(pk=existing.org_id).name, "name": existing.id_number_masked}})
+        held = {"org": Org.objects.get(pk=existing.org_id).name, "name": existing.id_number_masked}
+        if existing.status == MemberStatus.DECEASED:
+            raise ValidationError({"id_number": _("此人已在“%(org)s”登记为已故会员（%(name)s）") % held})
+        raise ValidationError({"id_number": _("此人已是“%(org)s”的会员（%(name)s）") % held})
     before = None
     if existing is None:
         member = Member(org=org, joined_on=joined_on, status=MemberStatus.ACTIVE, **asdict(identity), **fields)
