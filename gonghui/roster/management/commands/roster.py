@@ -1,4 +1,5 @@
-"""`gonghui roster import FILE --org CODE [--dry-run] [--json] [--as USERNAME]`: a roster file into a union.
+"""`gonghui roster import FILE --org CODE [--dry-run] [--json] [--as USERNAME]`: a roster file into a union;
+`gonghui roster export --org CODE OUT.xlsx [--unmasked --reason TEXT] [--as USERNAME]`: a subtree's members out.
 
 Runs as the system actor unless --as names a cadre, who must be allowed to manage the union. Killed midway,
 the same command with the same file and union resumes from the last committed chunk.
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.accounts.models import User
 from gonghui.orgs.models import Org
+from gonghui.roster.export import roster_export
 from gonghui.roster.parsing import RosterFileError
 from gonghui.roster.services import ImportConflict, roster_import
 
@@ -30,20 +32,32 @@ class Command(BaseCommand):
         imp.add_argument("--as", dest="username", help="以该干部的身份导入（检查其权限）；默认系统身份")
         imp.add_argument("--chunk-size", type=int, default=5000, help="每个事务提交的行数（默认5000）")
         imp.add_argument("--progress", action="store_true", help="在标准错误输出上显示进度")
+        exp = actions.add_parser("export", help="导出工会（含下级）的会员花名册为xlsx（全国模板列序，默认脱敏）")
+        exp.add_argument("out", help="输出的xlsx文件")
+        exp.add_argument("--org", required=True, help="工会组织编码")
+        exp.add_argument("--unmasked", action="store_true", help="导出完整证件号码和手机号（须主席权限和理由）")
+        exp.add_argument("--reason", default="", help="导出完整号码的理由（记入审计）")
+        exp.add_argument("--as", dest="username", help="以该干部的身份导出（检查其权限）；默认系统身份")
 
     def handle(self, *args, action, **options):
         if action == "import":
             self._import(**options)
+        else:
+            self._export(**options)
+
+    def _export(self, *, out, org, unmasked, reason, username, **_options):
+        union, actor = _union(org), _actor(username)
+        try:
+            result = roster_export(org=union, actor=actor, path=out, unmasked=unmasked, reason=reason)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc) or "无权操作") from None
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        shown = "完整号码" if result.unmasked else "证件号码和手机号已脱敏"
+        self.stdout.write(f"已导出 {result.rows:,} 名会员到 {result.path}（{shown}）")
 
     def _import(self, *, file, org, dry_run, json: bool, username, chunk_size, progress, **_options):
-        union = Org.objects.filter(code=org).first()
-        if union is None:
-            raise CommandError(f"找不到组织编码为“{org}”的工会")
-        actor = None
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"找不到用户“{username}”")
+        union, actor = _union(org), _actor(username)
         report = None
         if progress:
             def report(done, total):
@@ -76,6 +90,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  第{refusal.row}行 [{refusal.reason}] {refusal.message}")
         if len(result.refused) > SHOWN_REFUSALS:
             self.stdout.write(f"  ……另有 {len(result.refused) - SHOWN_REFUSALS:,} 行被拒绝（用 --json 查看全部）")
+
+
+def _union(code: str) -> Org:
+    union = Org.objects.filter(code=code).first()
+    if union is None:
+        raise CommandError(f"找不到组织编码为“{code}”的工会")
+    return union
+
+
+def _actor(username: str | None):
+    if not username:
+        return None
+    actor = User.objects.filter(username=username, is_active=True).first()
+    if actor is None:
+        raise CommandError(f"找不到用户“{username}”")
+    return actor
 
 
 def _dumps(value) -> str:
