@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -146,7 +145,7 @@ def join_divisions(request):
 def join_status(request):
     applications = list(my_applications(user=request.user)[:20])
     rows = [{"application": a, "work_place": _place(a.work_division_code)} for a in applications]
-    context = {"rows": rows, "member": member_of_user(user=request.user), "card_url": _card_url()}
+    context = {"rows": rows, "member": member_of_user(user=request.user)}
     return render(request, "portal/join/status.html", context)
 
 
@@ -177,11 +176,3 @@ def _place(code: str) -> str:
         if not names or names[-1] != division.name:
             names.append(division.name)
     return " ".join(names)
-
-
-def _card_url() -> str:
-    # The e-card page is another engineer's; until it exists, the member page shows the membership.
-    try:
-        return reverse("portal:card")
-    except NoReverseMatch:
-        return reverse("portal:me")
