@@ -180,3 +180,23 @@ def test_a_courier_joins_on_a_phone_and_the_county_cadre_approves(phone, desktop
     answer = page.request.post(phone.url("/api/v1/cards/verify"), data={"token": token})
     assert answer.ok and answer.json()["valid"] is True
     assert answer.json()["card"]["union"] == "锦江区快递行业工会联合会"
+
+
+def test_the_employer_is_found_as_the_worker_types_and_a_pick_fills_the_box(phone, town):
+    _sign_in_on_the_phone(phone)
+    page = phone.page
+    form = page.locator("#join-form")
+    expect(form.get_by_label("从事的工作")).to_be_hidden()
+
+    with page.expect_response(re.compile(r"/portal/join/employers/\?employer_name=")):
+        form.get_by_label("工作单位").press_sequentially("科技", delay=50)
+    choice = form.locator("label.employer", has_text="锦江区某科技公司")
+    expect(choice).to_contain_text("锦江区某科技公司工会 · 锦江区总工会")
+    choice.click()
+
+    expect(form.get_by_label("工作单位")).to_have_value("锦江区某科技公司")
+    expect(choice.locator("input")).to_be_checked()
+    form.get_by_label("工作单位").press("End")
+    form.get_by_label("工作单位").press_sequentially("X")
+    # Typing on drops the pick at once, before the new search answers.
+    expect(form.locator("input[name=employer_org]:checked")).to_have_count(0)
