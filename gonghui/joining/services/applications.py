@@ -76,8 +76,7 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
     """Apply to join. Raises ValidationError (Chinese, by field) naming what is wrong; sends an SMS after commit.
 
     Order matters: everything the worker can correct is checked before the SMS code is consumed, so a typo
-    in the ID number does not cost a new code. The code is checked outside the main transaction because
-    sms_code_verify commits a wrong guess before refusing (five guesses end a code).
+    in the ID number does not cost a new code.
     """
     if applicant is None or not getattr(applicant, "is_authenticated", False):
         raise PermissionDenied(_("请先用手机号登录后再申请入会"))
@@ -115,12 +114,6 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
     if employer_org is not None and not employer_name:
         employer_name = routed_org.employer_name or routed_org.name
 
-    try:
-        sms_code_verify(phone=phone, code=str(sms_code or ""), purpose=SMS_PURPOSE)
-    except ValidationError as exc:
-        messages = exc.message_dict if hasattr(exc, "error_dict") else {"sms_code": exc.messages}
-        raise ValidationError({"sms_code": [m for ms in messages.values() for m in ms]}) from None
-
     today = timezone.localdate()
     application = JoinApplication(
         applicant=applicant, name=name,
@@ -132,37 +125,51 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
         work_division_code=str(work_division_code or "").strip(), routed_org=routed_org, route_reason=reason,
         due_on=due_date(today, routed_org.join_decision_days),
     )
+    code_error = None
+    # The code is consumed in the application's own transaction: one commit per application, not two (a commit
+    # is a WAL flush, the dearest step of the request), and a duplicate refused by the index below gives the
+    # worker their code back. A wrong code must still count, so its refusal leaves this block normally (the
+    # counted attempt commits) and is raised after it.
     with transaction.atomic():
-        application.consent = consent_give(user=applicant, notice=notice)
         try:
-            # The savepoint keeps the outer transaction usable after the index refuses the row (PostgreSQL
-            # aborts the whole transaction otherwise); the refusal then rolls the consent back with it.
-            with transaction.atomic():
-                application.save(force_insert=True)
-        except IntegrityError:
-            raise ValidationError({"id_number": _("已有一份入会申请正在审批中")}) from None
-        audit.record(actor=actor, action="join.apply", obj=application, org_path=routed_org.path,
-                     after=application_snapshot(application))
-        text = _("【工会】已收到您的入会申请，由%(org)s受理，将于%(day)s前办结。") % {
-            "org": routed_org.name, "day": _day(application.due_on)}
-        transaction.on_commit(lambda: send_sms(phone, text))
+            sms_code_verify(phone=phone, code=str(sms_code or ""), purpose=SMS_PURPOSE)
+        except ValidationError as exc:
+            code_error = exc
+        if code_error is None:
+            application.consent = consent_give(user=applicant, notice=notice)
+            try:
+                # The savepoint keeps a caller's transaction usable after the index refuses the row
+                # (PostgreSQL aborts the whole transaction otherwise); the refusal then undoes the consent and
+                # the code's use with it.
+                with transaction.atomic():
+                    application.save(force_insert=True)
+            except IntegrityError:
+                raise ValidationError({"id_number": _("已有一份入会申请正在审批中")}) from None
+            audit.record(actor=actor, action="join.apply", obj=application, org_path=routed_org.path,
+                         after=application_snapshot(application))
+            text = _("【工会】已收到您的入会申请，由%(org)s受理，将于%(day)s前办结。") % {
+                "org": routed_org.name, "day": _day(application.due_on)}
+            transaction.on_commit(lambda: send_sms(phone, text))
+    if code_error is not None:
+        messages = code_error.message_dict if hasattr(code_error, "error_dict") else {"sms_code": code_error.messages}
+        raise ValidationError({"sms_code": [m for ms in messages.values() for m in ms]})
     return application
 
 
 def _refuse_members(id_hash: str, id_value: str) -> None:
-    member = Member.objects.filter(id_number_hash=id_hash).select_related("org").first()
-    if member is not None and member.status not in REJOINABLE:
+    member = Member.objects.filter(id_number_hash=id_hash).values_list("status", "org__name").first()
+    if member is not None and member[0] not in REJOINABLE:
         raise ValidationError({"id_number": _("此人（%(id)s）已是“%(org)s”的会员，无需重复申请入会") % {
-            "id": mask_id_number(id_value), "org": member.org.name}})
+            "id": mask_id_number(id_value), "org": member[1]}})
 
 
 def _refuse_pending(id_hash: str) -> None:
     pending = (JoinApplication.objects.filter(id_number_hash=id_hash, status=ApplicationStatus.PENDING)
-               .select_related("routed_org").first())
+               .values_list("routed_org__name", "due_on").first())
     if pending is not None:
         raise ValidationError({"id_number": _(
             "已有一份入会申请正在审批中：由%(org)s受理，将于%(day)s前办结，请耐心等待") % {
-            "org": pending.routed_org.name, "day": _day(pending.due_on)}})
+            "org": pending[0], "day": _day(pending[1])}})
 
 
 # --- deciding ------------------------------------------------------------------------------------------
