@@ -223,3 +223,15 @@ def test_the_cli_summary_is_in_chinese_and_as_a_cadre_checks_permission(world, t
                  "--as", "grassroots_cadre")
     out = capsys.readouterr().out
     assert "试运行" in out and "可新增会员 2 人" in out
+
+
+def test_a_cadre_follows_an_import_of_their_scope_and_nobody_else_sees_it(world, tmp_path):
+    from django.http import Http404
+
+    from gonghui.roster.selectors import import_job_progress
+
+    result = roster_import(path=write_csv(tmp_path / "r.csv", people_rows(3)), org=world.grassroots, actor=None)
+    progress = import_job_progress(actor=world.county_cadre, job_id=result.job_id)
+    assert (progress["status"], progress["rows_done"], progress["accepted"]) == ("done", 3, 3)
+    with pytest.raises(Http404):
+        import_job_progress(actor=world.other_county_cadre, job_id=result.job_id)
