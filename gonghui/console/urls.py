@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.console.views import auth, join, members, orgs
+from gonghui.console.views import auth, join, members, orgs, transfers
 
 app_name = "console"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("orgs/<int:pk>/children/", orgs.org_children, name="org-children"),
     path("members/", members.member_list, name="member-list"),
     path("members/<int:pk>/", members.member_detail, name="member-detail"),
+    path("members/<int:pk>/transfer/", transfers.member_transfer, name="member-transfer"),
+    path("transfers/", transfers.transfer_list, name="transfer-list"),
+    path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer-detail"),
+    path("transfers/<int:pk>/accept/", transfers.transfer_accept, name="transfer-accept"),
+    path("transfers/<int:pk>/decline/", transfers.transfer_decline, name="transfer-decline"),
+    path("transfers/<int:pk>/cancel/", transfers.transfer_cancel, name="transfer-cancel"),
     path("join/", join.join_queue, name="join-queue"),
     path("join/approve/", join.join_approve_several, name="join-approve-bulk"),
     path("join/<int:pk>/", join.join_detail, name="join-detail"),

@@ -134,6 +134,13 @@ class Transfer(models.Model):
                                     violation_error_message=_("该会员已有一笔转会正在办理")),
             models.CheckConstraint(condition=~Q(from_org=models.F("to_org")), name="transfer_to_another_union",
                                    violation_error_message=_("转入工会不能与转出工会相同")),
+            # A member told "declined" must be told why (the SMS carries the reason), whatever code writes the row.
+            models.CheckConstraint(condition=~Q(status="declined") | ~Q(decline_reason=""),
+                                   name="transfer_decline_has_reason",
+                                   violation_error_message=_("拒绝转会必须说明原因")),
+            models.CheckConstraint(condition=Q(status="requested") | Q(decided_at__isnull=False),
+                                   name="transfer_decided_has_time",
+                                   violation_error_message=_("已办结的转会必须有处理时间")),
         ]
 
     def __str__(self) -> str:

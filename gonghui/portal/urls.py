@@ -1,7 +1,7 @@
 from django.urls import path
 
 from gonghui.portal import card_views
-from gonghui.portal import join_views, views
+from gonghui.portal import join_views, transfer_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("card/", card_views.card, name="card"),
     path("logout/", views.logout, name="logout"),
+    path("transfer/", transfer_views.transfer, name="transfer"),
+    path("transfer/<int:pk>/cancel/", transfer_views.transfer_cancel, name="transfer-cancel"),
     path("join/", join_views.join, name="join"),
     path("join/code/", join_views.join_code, name="join-code"),
     path("join/employers/", join_views.join_employers, name="join-employers"),

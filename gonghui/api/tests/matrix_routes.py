@@ -19,6 +19,16 @@ def _child_org(world, parent) -> dict:
             "code": f"MATRIX{parent.pk}-{n}"}
 
 
+def _transfer_to(world, member) -> dict:
+    # Any union but the member's own: the requester needs no sight of the receiving side.
+    to_org = world.grassroots if member.org_id == world.sibling_grassroots.pk else world.sibling_grassroots
+    return {"member": member.pk, "to_org": to_org.pk, "reason": "权限矩阵"}
+
+
+def _by_transfer(transfer) -> dict:
+    return {"transfer_id": transfer.pk}
+
+
 ROUTES = [
     Route(name="api:openapi-json", method="GET", target="none", public=True),
     Route(name="api:openapi-view", method="GET", target="none", public=True),
@@ -36,6 +46,19 @@ ROUTES = [
     Route(name="api:card_verify", method="POST", target="none", public=True,
           data=lambda world, obj: {"token": card_token(member=world.worker_member)}),
     Route(name="api:card_public_key", method="GET", target="none", public=True),
+    # Transfers (转会): a request is made on a member in scope; on a transfer, each half acts only as `acting` says.
+    Route(name="api:transfer_request", method="POST", target="member", data=_transfer_to),
+    Route(name="api:transfer_list", method="GET", target="list", list_key="transfer"),
+    Route(name="api:transfer_list", method="GET", target="list", list_key="transfer", query={"direction": "incoming"}),
+    Route(name="api:transfer_list", method="GET", target="list", list_key="transfer", query={"direction": "outgoing"}),
+    Route(name="api:transfer_get", method="GET", target="transfer", kwargs=_by_transfer),
+    Route(name="api:transfer_accept", method="POST", target="transfer", acting=("receiving",), kwargs=_by_transfer),
+    Route(name="api:transfer_decline", method="POST", target="transfer", acting=("receiving",), kwargs=_by_transfer,
+          data=lambda world, transfer: {"reason": "权限矩阵"}),
+    Route(name="api:transfer_cancel", method="POST", target="transfer", acting=("sending", "member"),
+          kwargs=_by_transfer),
+    # Public facts about unions (name, kind, federations above) for any signed-in caller, anywhere in the country.
+    Route(name="api:union_search", method="GET", target="none", query={"q": "工会"}),
 ]
 
 # One-tap join (一键入会). An application is made in the case's savepoint by joining.tests.support, routed into the

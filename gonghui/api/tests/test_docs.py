@@ -20,6 +20,13 @@ JOIN_PATHS = {"/api/v1/join/notice", "/api/v1/join/employers", "/api/v1/join/sms
               "/api/v1/join/applications/{application_id}/reject", "/api/v1/join/approve-bulk", "/api/v1/ping"}
 OPERATIONS |= JOIN_OPERATIONS
 PUBLIC_OPERATIONS |= {"join_notice", "join_employers", "ping"}
+# Transfers (转会): the handshake between two unions, and the search for the receiving one (any account).
+TRANSFER_OPERATIONS = {"transfer_request", "transfer_list", "transfer_get", "transfer_accept", "transfer_decline",
+                       "transfer_cancel", "union_search"}
+TRANSFER_PATHS = {"/api/v1/transfers", "/api/v1/transfers/{transfer_id}", "/api/v1/transfers/{transfer_id}/accept",
+                  "/api/v1/transfers/{transfer_id}/decline", "/api/v1/transfers/{transfer_id}/cancel",
+                  "/api/v1/unions/search"}
+OPERATIONS |= TRANSFER_OPERATIONS
 
 
 def api_url_names() -> set[str]:
@@ -46,7 +53,7 @@ def test_the_openapi_document_loads_and_lists_every_route(db, client):
     assert schema["openapi"].startswith("3.")
     operation_ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert operation_ids == OPERATIONS == api_url_names()
-    assert set(schema["paths"]) - JOIN_PATHS == {"/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/children",
+    assert set(schema["paths"]) - JOIN_PATHS - TRANSFER_PATHS == {"/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/children",
                                     "/api/v1/members", "/api/v1/members/{member_id}", "/api/v1/me",
                                     "/api/v1/cards/verify", "/api/v1/cards/public-key"}
     for path, operations in schema["paths"].items():

@@ -22,6 +22,11 @@ def _queue(world, home):
     return application_in(home)
 
 
+def _transfer_to(world, member) -> dict:
+    to_org = world.grassroots if member.org_id == world.sibling_grassroots.pk else world.sibling_grassroots
+    return {"to_org": to_org.pk, "reason": "权限矩阵"}
+
+
 ROUTES = [
     Route(name="console:login", method="GET", target="none", public=True),
     Route(name="console:login", method="POST", target="none", public=True,
@@ -48,4 +53,16 @@ ROUTES = [
           data=lambda world, application: {"reason": "经核实不在本单位工作"}),
     Route(name="console:join-approve-bulk", method="POST", target="none", setup=_application,
           data=lambda world, application: {"ids": [application.pk]}),
+    # Transfers (转会): on a transfer, each half acts only as `acting` says (gonghui.core.testing.matrix).
+    Route(name="console:transfer-list", method="GET", target="list", list_key="transfer"),
+    Route(name="console:transfer-list", method="GET", target="list", list_key="transfer", query={"tab": "outgoing"}),
+    Route(name="console:transfer-list", method="GET", target="list", list_key="transfer", query={"tab": "history"}),
+    Route(name="console:transfer-detail", method="GET", target="transfer", kwargs=_by_pk),
+    Route(name="console:transfer-accept", method="POST", target="transfer", acting=("receiving",), kwargs=_by_pk),
+    Route(name="console:transfer-decline", method="POST", target="transfer", acting=("receiving",), kwargs=_by_pk,
+          data=lambda world, transfer: {"reason": "权限矩阵"}),
+    Route(name="console:transfer-cancel", method="POST", target="transfer", acting=("sending",), kwargs=_by_pk),
+    Route(name="console:member-transfer", method="GET", target="member", kwargs=_by_pk),
+    Route(name="console:member-transfer", method="GET", target="member", kwargs=_by_pk, query={"q": "工会"}),
+    Route(name="console:member-transfer", method="POST", target="member", kwargs=_by_pk, data=_transfer_to),
 ]

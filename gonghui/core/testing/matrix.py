@@ -16,6 +16,17 @@ A route on another domain's rows (a join application, a grant) names the org or 
 target and makes the row in `setup`: `setup=lambda world, org: join_apply(org=org, ..., actor=None)`; kwargs
 and data then receive that row. Every case runs in its own savepoint, so rows made or changed vanish after it.
 
+A transfer (转会) belongs to two scopes at once, so it is a target of its own, `target="transfer"`, with its
+own relations (TRANSFER_TARGETS): "incoming" (the persona's subtree receives), "outgoing" (it sends), "own"
+(a worker's own transfer), "sibling" and "parent" (neither union in the persona's subtree). The framework
+makes the transfer through the real service; `acting` says which halves may call the route ("receiving",
+"sending", "member"); every other half, even one that can read the transfer, must be refused and change
+nothing. A transfer list (`target="list", list_key="transfer"`) runs over LIST_TRANSFERS, and may name the
+unions and members of the transfers the persona sees, nothing else:
+
+    Route(name="api:transfer_accept", method="POST", target="transfer", acting=("receiving",),
+          kwargs=lambda transfer: {"transfer_id": transfer.pk}),
+
 `tests/test_permission_matrix.py` then checks, for each route:
 
 * personas province_cadre, county_cadre, grassroots_cadre and worker, each on the objects of three
@@ -29,6 +40,8 @@ and data then receive that row. Every case runs in its own savepoint, so rows ma
 * a list never names an org or member outside the caller's scope;
 * no answer anywhere carries a plaintext ID or phone number (unless the route is an audited `unmasks`);
 * a refused write changes no row of any gonghui table (core.testing.state.fingerprint);
+* on a transfer, only the halves the route names in `acting` may act; a list or a page of a transfer names
+  no union or member but those of the transfers the persona sees;
 * every URL name under the console, portal and api namespaces has at least one Route.
 
 API routes are called with a bearer token of the persona (accounts.services.api_token_create); console and
@@ -49,7 +62,10 @@ PERSONAS = ("province_cadre", "county_cadre", "grassroots_cadre", "worker")
 CADRES = ("province_cadre", "county_cadre", "grassroots_cadre")
 ANONYMOUS = "anonymous"
 RELATIONS = ("own", "sibling", "parent")
-TARGET_KINDS = ("none", "org", "member", "list")
+TARGET_KINDS = ("none", "org", "member", "list", "transfer")
+LIST_KEYS = ("org", "member", "transfer")
+TRANSFER_RELATIONS = ("incoming", "outgoing", "own", "sibling", "parent")
+TRANSFER_HALVES = ("receiving", "sending", "member")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # The objects each persona acts on, by relation; None: the relation does not exist for that persona.
@@ -65,6 +81,34 @@ MEMBER_TARGETS = {
     "grassroots_cadre": {"own": "worker_member", "sibling": "other_member", "parent": "industry_member"},
     "worker": {"own": "worker_member", "sibling": "other_member", "parent": None},
 }
+# Transfers each persona acts on, by relation: (member, receiving union, requester), made through
+# joining.services.transfer_request in the case's savepoint. A cadre requester makes a "sending" transfer, the
+# member's own login a "member" one. None: the relation does not exist for that persona.
+TRANSFER_TARGETS = {
+    "province_cadre": {"incoming": ("other_province_member", "grassroots", "other_province_cadre"),
+                       "outgoing": ("worker_member", "other_grassroots", "grassroots_cadre"),
+                       "sibling": None, "parent": None},
+    "county_cadre": {"incoming": ("other_member", "grassroots", "other_county_cadre"),
+                     "outgoing": ("worker_member", "sibling_grassroots", "grassroots_cadre"),
+                     "sibling": ("other_province_member", "sibling_grassroots", "other_province_cadre"),
+                     "parent": ("city_office_member", "sibling_grassroots", "city_cadre")},
+    "grassroots_cadre": {"incoming": ("other_member", "grassroots", "other_county_cadre"),
+                         "outgoing": ("worker_member", "sibling_grassroots", "grassroots_cadre"),
+                         "sibling": ("other_province_member", "sibling_grassroots", "other_province_cadre"),
+                         "parent": ("industry_member", "city_office", "county_cadre")},
+    "worker": {"own": ("worker_member", "sibling_grassroots", "worker"),
+               "sibling": ("other_member", "grassroots", "other_worker")},
+}
+# The transfers a transfer list runs over: one open transfer per member (the database allows no more) going
+# every way through the tree, and a declined one for the history. (member, to, requester[, decliner, reason]).
+LIST_TRANSFERS = [
+    ("city_office_member", "other_grassroots", "city_cadre", "other_province_cadre", "查无此人"),
+    ("worker_member", "sibling_grassroots", "worker"),
+    ("other_member", "grassroots", "other_county_cadre"),
+    ("other_province_member", "city_office", "other_province_cadre"),
+    ("industry_member", "other_grassroots", "county_cadre"),
+    ("city_office_member", "sibling_grassroots", "city_cadre"),
+]
 # The org each persona's scope starts at (a worker: the union they belong to).
 HOME_ORG = {"province_cadre": "province", "county_cadre": "county", "grassroots_cadre": "grassroots",
             "worker": "grassroots", ANONYMOUS: "county"}
@@ -87,6 +131,8 @@ class Route:
     public: bool = False
     # An audited unmasking route: its own-scope answer may carry the plaintext number it reveals.
     unmasks: bool = False
+    # For target="transfer": the halves of a transfer that may call this route; any other half is refused.
+    acting: tuple[str, ...] = TRANSFER_HALVES
     # For routes on other domain rows (a join application, a grant): (world, org_or_member) -> the row,
     # made inside the case's savepoint from the case's target; kwargs and data then receive that row.
     setup: Callable[[Any, Any], Any] | None = None
@@ -98,8 +144,10 @@ class Route:
             raise ValueError(f"{self.name}: a Route name is namespaced, e.g. 'console:org-detail'")
         if self.target not in TARGET_KINDS:
             raise ValueError(f"{self.name}: target must be one of {TARGET_KINDS}, not {self.target!r}")
-        if self.target == "list" and self.list_key not in ("org", "member"):
-            raise ValueError(f"{self.name}: a list route needs list_key='org' or 'member'")
+        if self.target == "list" and self.list_key not in LIST_KEYS:
+            raise ValueError(f"{self.name}: a list route needs list_key in {LIST_KEYS}")
+        if not set(self.acting) <= set(TRANSFER_HALVES):
+            raise ValueError(f"{self.name}: acting must name halves among {TRANSFER_HALVES}")
         if self.method.upper() not in ("GET", "HEAD", *WRITE_METHODS):
             raise ValueError(f"{self.name}: unknown method {self.method!r}")
 
@@ -227,6 +275,9 @@ def cases(routes: list[Route]) -> list[Case]:
             if route.target in ("org", "member"):
                 table = ORG_TARGETS if route.target == "org" else MEMBER_TARGETS
                 result.extend(Case(route, persona, rel) for rel in RELATIONS if table[persona][rel] is not None)
+            elif route.target == "transfer":
+                result.extend(Case(route, persona, rel) for rel in TRANSFER_RELATIONS
+                              if TRANSFER_TARGETS[persona].get(rel) is not None)
             else:
                 result.append(Case(route, persona, "own"))
         result.append(Case(route, ANONYMOUS, "own"))
@@ -234,13 +285,47 @@ def cases(routes: list[Route]) -> list[Case]:
 
 
 def target_of(world, case: Case):
-    """The object the case acts on: an Org, a Member, or (for 'none' and 'list') the caller's home org."""
+    """The object the case acts on: an Org, a Member, or (for 'none' and 'list') the caller's home org.
+
+    A transfer target is made here, so call this once per case (check does), inside the case's savepoint.
+    """
     route, persona = case.route, case.persona
+    if route.target == "transfer":
+        table = TRANSFER_TARGETS.get(persona, TRANSFER_TARGETS["county_cadre"])
+        spec = table.get(case.relation) or table[next(r for r in TRANSFER_RELATIONS if table.get(r))]
+        return make_transfer(world, *spec)
     if route.target == "org":
         return world.orgs[ORG_TARGETS.get(persona, ORG_TARGETS["county_cadre"])[case.relation]]
     if route.target == "member":
         return world.members[MEMBER_TARGETS.get(persona, MEMBER_TARGETS["county_cadre"])[case.relation]]
     return world.orgs[HOME_ORG[persona]]
+
+
+def make_transfer(world, member_key: str, to_key: str, requester_key: str, decliner_key: str = "",
+                  decline_reason: str = ""):
+    """A transfer of a world member, requested through the real service (declined too, when told)."""
+    from gonghui.joining.services.transfers import transfer_decline, transfer_request
+
+    transfer = transfer_request(member=world.members[member_key], to_org=world.orgs[to_key],
+                                actor=world.users[requester_key], reason="权限矩阵")
+    if decliner_key:
+        transfer = transfer_decline(transfer=transfer, actor=world.users[decliner_key], reason=decline_reason)
+    return transfer
+
+
+def make_list_transfers(world) -> list:
+    return [make_transfer(world, *spec) for spec in LIST_TRANSFERS]
+
+
+def transfers_seen_by(world, persona: str, transfers) -> list:
+    """The transfers a persona may see, by the rule and not by the code under test: for a cadre, one union of
+    the two in their subtree; for a worker, their own."""
+    if persona == ANONYMOUS:
+        return []
+    if persona == "worker":
+        return [t for t in transfers if t.member_id == world.worker_member.pk]
+    home = world.orgs[HOME_ORG[persona]].path
+    return [t for t in transfers if t.from_org.path.startswith(home) or t.to_org.path.startswith(home)]
 
 
 # --- what each case must get ------------------------------------------------------------------------
@@ -258,6 +343,8 @@ def expectation(case: Case) -> str:
     if route.public:
         return ANY
     ns = route.namespace
+    if route.target == "transfer":
+        return _transfer_expectation(case)
     if persona in CADRES:
         if ns == "portal":
             # The portal shows a signed-in person their own rows only; a cadre's scope means nothing there.
@@ -280,11 +367,27 @@ def expectation(case: Case) -> str:
     return OK if route.target in ("none", "list") else ANY
 
 
-def foreign_strings(world, case: Case) -> list[str]:
+_HALF_OF_RELATION = {"incoming": "receiving", "outgoing": "sending", "own": "member"}
+
+
+def _transfer_expectation(case: Case) -> str:
+    """A half in `acting` may act; a half that sees the transfer but may not act is refused (403 or 404, and a
+    refused read is a 404); a persona who sees neither union gets 404. The portal serves the member only."""
+    route, persona, relation = case.route, case.persona, case.relation
+    if persona in CADRES and route.namespace == "portal":
+        return HIDDEN
+    if persona not in CADRES and route.namespace == "console":
+        return DENIED
+    half = _HALF_OF_RELATION.get(relation)
+    return OK if half is not None and half in route.acting else HIDDEN
+
+
+def foreign_strings(world, case: Case, transfers=()) -> list[str]:
     """Names (and masked numbers) that must not appear in the answer: rows outside the caller's scope.
 
     Orgs above the caller's home org are not foreign: breadcrumbs and a member's own union line show them.
     A worker sees no org at all through an API org list; an anonymous caller sees no row at all.
+    The unions and members of `transfers` (the transfers the answer may show) are not foreign either.
     """
     persona, route = case.persona, case.route
     orgs, members = list(world.orgs.values()), dict(world.members)
@@ -298,6 +401,10 @@ def foreign_strings(world, case: Case) -> list[str]:
         foreign_members = [m for key, m in members.items() if key != "worker_member"]
     else:
         foreign_members = [m for m in members.values() if not m.org.path.startswith(home.path)]
+    shown_orgs = {pk for t in transfers for pk in (t.from_org_id, t.to_org_id)}
+    shown_members = {t.member_id for t in transfers}
+    foreign_orgs = [o for o in foreign_orgs if o.pk not in shown_orgs]
+    foreign_members = [m for m in foreign_members if m.pk not in shown_members]
     return [o.name for o in foreign_orgs] + [s for m in foreign_members for s in (m.name, m.id_number_masked)]
 
 
@@ -385,9 +492,11 @@ def check(client, world, case: Case) -> None:
     from gonghui.core.testing.state import changed_tables, fingerprint
 
     # A row of another domain is made first (by the system, from the case's target), so `before` holds it.
-    made = case.route.setup(world, target_of(world, case)) if case.route.setup is not None else None
+    target = target_of(world, case)
+    made = case.route.setup(world, target) if case.route.setup is not None else None
+    listed = make_list_transfers(world) if case.route.list_key == "transfer" else []
     before = fingerprint() if case.route.is_write else None
-    response = request(client, world, case, obj=made)
+    response = request(client, world, case, obj=made if made is not None else target)
     after = fingerprint() if case.route.is_write else None
     expected = expectation(case)
     status = response.status_code
@@ -417,12 +526,16 @@ def check(client, world, case: Case) -> None:
         assert changed_tables(before, after) == [], _describe(
             case, response, f"a refused write changed {changed_tables(before, after)}")
 
-    if expected in (HIDDEN, DENIED) and case.route.target in ("org", "member"):
-        name = target_of(world, case).name
+    if expected in (HIDDEN, DENIED) and case.route.target in ("org", "member", "transfer"):
+        name = target.member.name if case.route.target == "transfer" else target.name
         assert name not in body, _describe(case, response, f"a refused answer names its target {name!r}")
 
-    if case.route.target == "list" or expected in (HIDDEN, DENIED):
-        leaked = [s for s in foreign_strings(world, case) if s in body]
+    if case.route.target in ("list", "transfer") or expected in (HIDDEN, DENIED):
+        # A transfer's own unions and member are what its page is about; a list's are those the persona sees.
+        shown = listed if case.route.list_key == "transfer" else [target] if case.route.target == "transfer" else []
+        shown = transfers_seen_by(world, case.persona, shown) if expected not in (HIDDEN, DENIED) else []
+        foreign = foreign_strings(world, case, shown) if shown else foreign_strings(world, case)
+        leaked = [s for s in foreign if s in body]
         assert not leaked, _describe(case, response, f"the answer names rows outside the scope: {leaked}")
 
     if not (case.route.unmasks and expected == OK):

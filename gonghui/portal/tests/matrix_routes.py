@@ -29,4 +29,11 @@ ROUTES = [
     Route(name="portal:join-status", method="GET", target="none"),
     Route(name="portal:join-withdraw", method="POST", target="none", setup=_workers_application,
           kwargs=lambda application: {"pk": application.pk}, data=lambda world, application: {}),
+    # Transfers (转会): the worker asks for their own move; only the member half may cancel here.
+    Route(name="portal:transfer", method="GET", target="none"),
+    Route(name="portal:transfer", method="GET", target="none", query={"q": "医院"}),
+    Route(name="portal:transfer", method="POST", target="none",
+          data=lambda world, obj: {"to_org": world.sibling_grassroots.pk, "reason": "权限矩阵"}),
+    Route(name="portal:transfer-cancel", method="POST", target="transfer", acting=("member",),
+          kwargs=lambda transfer: {"pk": transfer.pk}, data=lambda world, transfer: {}),
 ]
