@@ -46,9 +46,6 @@ def join_route(*, employer_org: Org | None = None, employment_form: str = "",
 
 
 def _employer_union(org: Org) -> Org:
-    # Read afresh: the caller's copy may predate a closing or a merge, and a promise to decide must not be
-    # made on behalf of a union that no longer exists.
-    org = Org.objects.get(pk=org.pk)
     # A merged union's members now belong to the union it merged into: an application follows them there.
     seen = set()
     while org.status == OrgStatus.MERGED and org.merged_into_id and org.pk not in seen:

@@ -108,7 +108,9 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
 
     id_hash = id_number_index(parsed.value)
     _refuse_members(id_hash, parsed.value)
-    _refuse_pending(id_hash)
+    # No check for a pending application here: the partial unique index refuses it below, and only then is
+    # the friendly message (where, by when) looked up. A check first would cost every application a query
+    # and still need the index for two taps at once.
     routed_org, reason = join_route(employer_org=employer_org, employment_form=employment_form,
                                     work_division_code=work_division_code)
     if employer_org is not None and not employer_name:
@@ -144,7 +146,7 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
                 with transaction.atomic():
                     application.save(force_insert=True)
             except IntegrityError:
-                raise ValidationError({"id_number": _("已有一份入会申请正在审批中")}) from None
+                raise _pending_refusal(id_hash) from None
             audit.record(actor=actor, action="join.apply", obj=application, org_path=routed_org.path,
                          after=application_snapshot(application))
             text = _("【工会】已收到您的入会申请，由%(org)s受理，将于%(day)s前办结。") % {
@@ -163,13 +165,18 @@ def _refuse_members(id_hash: str, id_value: str) -> None:
             "id": mask_id_number(id_value), "org": member[1]}})
 
 
-def _refuse_pending(id_hash: str) -> None:
+def _pending_refusal(id_hash: str) -> ValidationError:
+    """The refusal of a second pending application, naming the union that has the first and its due date.
+
+    Called after the index refused the row, so the other application has committed and is visible now.
+    """
     pending = (JoinApplication.objects.filter(id_number_hash=id_hash, status=ApplicationStatus.PENDING)
                .values_list("routed_org__name", "due_on").first())
-    if pending is not None:
-        raise ValidationError({"id_number": _(
-            "已有一份入会申请正在审批中：由%(org)s受理，将于%(day)s前办结，请耐心等待") % {
-            "org": pending[0], "day": _day(pending[1])}})
+    if pending is None:  # withdrawn or decided in the meantime
+        return ValidationError({"id_number": _("已有一份入会申请正在审批中")})
+    return ValidationError({"id_number": _(
+        "已有一份入会申请正在审批中：由%(org)s受理，将于%(day)s前办结，请耐心等待") % {
+        "org": pending[0], "day": _day(pending[1])}})
 
 
 # --- deciding ------------------------------------------------------------------------------------------

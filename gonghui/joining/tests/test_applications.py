@@ -171,7 +171,7 @@ def test_a_mistyped_id_number_does_not_use_up_the_sms_code(world, apply, join_co
 def test_a_closed_employer_union_is_refused_by_name(world, apply):
     closed = org_create(parent=world.county, name="锦江区某已撤销公司工会", kind=OrgKind.GRASSROOTS,
                         level=OrgLevel.GRASSROOTS, code="510104G9", division_code="510104", actor=None)
-    org_close(org=closed, actor=None)
+    closed = org_close(org=closed, actor=None)
 
     exc_info, before = _refusal(apply, employer_org=closed)
     assert "锦江区某已撤销公司工会" in text(exc_info) and "已撤销" in text(exc_info)
@@ -223,16 +223,17 @@ def test_a_signed_out_caller_cannot_apply(world, apply):
         apply(applicant=AnonymousUser(), sms_code="000000")
 
 
-def test_the_index_not_the_check_keeps_one_pending_application_per_person(world, apply, monkeypatch):
+def test_the_index_keeps_one_pending_application_per_person_and_the_refusal_gives_the_code_back(
+        world, apply, join_code):
     apply()
-    # Two taps that both passed the friendly check: the database still refuses the second row.
-    from gonghui.joining.services import applications
+    code = join_code("13900002222")
+    exc_info, before = _refusal(apply, phone="13900002222", sms_code=code)
 
-    monkeypatch.setattr(applications, "_refuse_pending", lambda id_hash: None)
-    exc_info, before = _refusal(apply, phone="13900002222")
-    assert messages(exc_info)["id_number"] == ["已有一份入会申请正在审批中"]
+    assert "正在审批中" in " ".join(messages(exc_info)["id_number"])
     assert JoinApplication.objects.count() == 1
     assert Consent.objects.count() == 1  # the second consent went with its refused application
+    assert changed_tables(before, fingerprint()) == []
+    assert SmsCode.objects.filter(purpose="join", used_at__isnull=True).count() == 1  # still usable
 
 
 def test_after_withdrawing_the_worker_may_apply_again(world, apply):

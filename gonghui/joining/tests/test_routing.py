@@ -63,7 +63,7 @@ def test_a_work_place_given_as_a_city_goes_to_the_city_federation(world):
 def test_a_closed_employer_union_is_refused_by_name(world):
     closed = org_create(parent=world.county, name="锦江区某已撤销公司工会", kind=OrgKind.GRASSROOTS,
                         level=OrgLevel.GRASSROOTS, code="510104G9", division_code="510104", actor=None)
-    org_close(org=closed, actor=None)
+    closed = org_close(org=closed, actor=None)
 
     with pytest.raises(ValidationError) as exc_info:
         join_route(employer_org=closed, work_division_code="510104")
@@ -73,7 +73,7 @@ def test_a_closed_employer_union_is_refused_by_name(world):
 def test_an_employer_union_that_merged_hands_its_applications_to_the_union_it_merged_into(world):
     old = org_create(parent=world.county, name="锦江区某被合并公司工会", kind=OrgKind.GRASSROOTS,
                      level=OrgLevel.GRASSROOTS, code="510104G8", division_code="510104", actor=None)
-    org_merge(source=old, target=world.grassroots, actor=None)
+    old = org_merge(source=old, target=world.grassroots, actor=None)
 
     assert join_route(employer_org=old) == (world.grassroots, RouteReason.EMPLOYER)
 
