@@ -99,7 +99,9 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
     employer_name, platform_company = employer_name.strip(), platform_company.strip()
     if len(employer_name) > 200 or len(platform_company) > 100:
         raise ValidationError({"employer_name": _("单位或平台名称过长")})
-    notice = privacy_notice_current()
+    # Only the id and version: the text (a page of Chinese) is read when the notice is shown, not here.
+    notice = (PrivacyNotice.objects.filter(purpose=join_notice.PURPOSE).order_by("-published_at", "-pk")
+              .only("id", "purpose", "version").first() or privacy_notice_current())
     if not consent_version:
         raise ValidationError({"consent_version": _("请阅读并同意个人信息处理告知")})
     if str(consent_version) != notice.version:
