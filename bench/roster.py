@@ -157,6 +157,7 @@ def main() -> int:
     reset_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("GONGHUI_DEBUG", "0")  # as in production
     import django
 
     django.setup()

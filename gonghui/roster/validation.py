@@ -77,7 +77,9 @@ class RowChecker:
     def __init__(self, columns: dict[str, int], *, today: date):
         self.columns = columns
         self.today = today
-        self.seen: dict[str, int] = {}
+        # First row of each ID number, keyed by its first 17 digits (they fix the 18th): an int takes half the
+        # memory of the string over a million rows.
+        self.seen: dict[int, int] = {}
         # Labels repeat down a roster: look each up once (code_for_label costs ~60 µs a call, more than the
         # rest of the row's checks together).
         self._codes: dict[tuple[str, str], str | None] = {}
@@ -129,7 +131,7 @@ class RowChecker:
         if self.is_member_row(cells):
             parsed, _refusal = self._id(row, cells)
             if parsed is not None:
-                self.seen.setdefault(parsed.value, row)
+                self.seen.setdefault(int(parsed.value[:17]), row)
 
     def check(self, row: int, cells: list) -> Candidate | Refusal | None:
         """None for a row that is not a member row at all (blank, footer)."""
@@ -138,7 +140,7 @@ class RowChecker:
         parsed, refusal = self._id(row, cells)
         if refusal is not None:
             return refusal
-        first = self.seen.setdefault(parsed.value, row)
+        first = self.seen.setdefault(int(parsed.value[:17]), row)
         if first != row:
             return Refusal(row, "duplicate_in_file", _("身份证号与第%(row)d行重复，同一人只能登记一次") % {"row": first})
         return self._fields(row, cells, parsed)

@@ -38,11 +38,13 @@ def insert_members(rows: list[dict], *, actor_id, now) -> int:
     columns = ", ".join(q(c) for c in _COLUMNS)
     events = ", ".join(q(c) for c in _event_columns())
     tuples = [[row.get(a, _DEFAULTS[a]) for a in ATTNAMES] for row in rows]
-    with connection.cursor() as cursor:
+    # The driver's cursor throughout: Django's debug cursor would keep every statement in connection.queries.
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
         if connection.vendor == "postgresql":
             cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS "
                            f"SELECT {columns} FROM {member_table} WITH NO DATA")
-            with cursor.cursor.copy(f"COPY roster_stage ({columns}) FROM STDIN") as copy:
+            with cursor.copy(f"COPY roster_stage ({columns}) FROM STDIN") as copy:
                 for values in tuples:
                     copy.write_row(values)
             cursor.execute(
@@ -51,7 +53,7 @@ def insert_members(rows: list[dict], *, actor_id, now) -> int:
                 f"ev AS (INSERT INTO {event_table} ({events}) "
                 f"SELECT id, %s, org_id, joined_on, '', '', %s, %s FROM ins RETURNING 1) "
                 f"SELECT count(*) FROM ev",
-                [MembershipChange.JOIN, actor_id, now])
+                [MembershipChange.JOIN.value, actor_id, now])
             inserted = cursor.fetchone()[0]
             cursor.execute("DROP TABLE roster_stage")
             return inserted
@@ -66,11 +68,11 @@ def insert_members(rows: list[dict], *, actor_id, now) -> int:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {member_table}")
         floor = cursor.fetchone()[0]
         marks = ", ".join("?" * len(_COLUMNS))
-        cursor.cursor.executemany(
+        cursor.executemany(
             f"INSERT INTO {member_table} ({columns}) VALUES ({marks}) ON CONFLICT (id_number_hash) DO NOTHING", tuples)
         org_ids = sorted({row["org_id"] for row in rows})
         cursor.execute(
-            f"INSERT INTO {event_table} ({events}) SELECT id, %s, org_id, joined_on, '', '', %s, %s "
-            f"FROM {member_table} WHERE id > %s AND org_id IN ({', '.join(['%s'] * len(org_ids))})",
-            [MembershipChange.JOIN, actor_id, stamp, floor, *org_ids])
+            f"INSERT INTO {event_table} ({events}) SELECT id, ?, org_id, joined_on, '', '', ?, ? "
+            f"FROM {member_table} WHERE id > ? AND org_id IN ({', '.join('?' * len(org_ids))})",
+            [MembershipChange.JOIN.value, actor_id, stamp, floor, *org_ids])
         return cursor.rowcount
