@@ -146,10 +146,14 @@ class Source:
 
     def _calamine_rows(self) -> Iterator[tuple[int, list]]:
         # calamine starts at the first used cell: put the rows back at the numbers Excel shows.
+        # Empty cells stay "" (every consumer reads "" as empty): no per-cell work on the hot path.
         first_row, first_col = self._sheet.start or (0, 0)
-        pad = [None] * first_col
-        for offset, row in enumerate(self._sheet.iter_rows()):
-            yield first_row + offset + 1, pad + [None if cell == "" else cell for cell in row]
+        if first_col:
+            pad = [""] * first_col
+            for offset, row in enumerate(self._sheet.iter_rows(), start=first_row + 1):
+                yield offset, pad + row
+        else:
+            yield from enumerate(self._sheet.iter_rows(), start=first_row + 1)
 
     def _xlrd_rows(self) -> Iterator[tuple[int, list]]:
         import xlrd
