@@ -39,3 +39,6 @@ def test_a_worker_asks_on_a_phone_and_the_receiving_county_accepts_on_a_desktop(
     desktop.page.get_by_text("已接收：张伟 已转入青羊区某医院工会").wait_for()
     phone.goto("/portal/me/")
     assert "青羊区某医院工会" in phone.page.inner_text("main")
+    # Let both pages finish loading (the favicon too) before their contexts close.
+    for watched in (phone, desktop):
+        watched.page.wait_for_load_state("networkidle")
