@@ -8,6 +8,7 @@ from gonghui.accounts.choices import RoleKind
 from gonghui.accounts.models import phone_index
 from gonghui.accounts.services import cadre_create, role_grant, worker_for_phone
 from gonghui.members.models import Member
+from gonghui.members.services import member_card_reissue
 from gonghui.orgs.models import Org
 
 # Documented in the quick start; it passes the password validators of config/settings.py.
@@ -48,5 +49,7 @@ def create_logins(*, province: Org, city: Org | None, county: Org, grassroots: O
             continue
         user = worker_for_phone(phone=phone)
         Member.objects.filter(pk=member.pk).update(user=user)
+        # Bulk-loaded members carry no card; the two demo workers get theirs, so the card page shows one.
+        member_card_reissue(member=member, actor=None)
         logins.append(Login(user.username, member.name, org, "", phone=phone, member_name=member.name))
     return logins

@@ -9,7 +9,10 @@ import time
 from django.core.management.color import no_style
 from django.db import connection
 
-from gonghui.members.models import Member
+from django.utils import timezone
+
+from gonghui.members.choices import MembershipChange
+from gonghui.members.models import Member, MembershipEvent
 from gonghui.orgs.models import Org, OrgEvent
 
 BATCH = 20_000
@@ -94,13 +97,32 @@ class Writer:
             self.progress.flush()
 
     def finish(self) -> None:
-        """Inside the transaction: the last batch, then sequences past the ids the tree assigned itself."""
+        """Inside the transaction: the last batch, the join events, then sequences past the tree's own ids."""
         self.flush()
+        self.join_events()
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), [Org]):
                 cursor.execute(sql)
             if self.vendor == "sqlite":
                 cursor.execute("PRAGMA cache_size=-65536")
+
+
+    def join_events(self) -> None:
+        """One join event per loaded member, set-based, so history and statistics see when each joined.
+
+        The same row member_join writes (kind 1 入会 at the member's union on the join date), in one statement
+        instead of two million.
+        """
+        events = MembershipEvent._meta.db_table
+        members = Member._meta.db_table
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {events} (member_id, kind, org_id, {connection.ops.quote_name('on')}, reason_code, "
+                f"note, created_at) SELECT id, %s, org_id, joined_on, '', '', %s FROM {members} m "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {events} e WHERE e.member_id = m.id)",
+                [MembershipChange.JOIN, now],
+            )
 
 
 def analyze() -> None:

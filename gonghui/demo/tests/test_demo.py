@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
 from gonghui.accounts.models import User
 from gonghui.core import crypto, idnumber, uscc
@@ -14,7 +14,9 @@ from gonghui.core.models import AuditEvent
 from gonghui.demo.generate import PROVINCE_GRASSROOTS, PROVINCE_MEMBERS, generate, plan
 from gonghui.demo.logins import DEMO_PASSWORD
 from gonghui.demo.people import WORKER_PHONES
-from gonghui.members.models import Member
+from gonghui.members.card import card_token, card_verify
+from gonghui.members.choices import MembershipChange
+from gonghui.members.models import Member, MembershipEvent
 from gonghui.members.records import identity_columns
 from gonghui.members.services import member_register
 from gonghui.orgs import divisions
@@ -159,3 +161,17 @@ def test_the_province_plan_reaches_150_thousand_orgs_and_2_million_members():
     assert {t.city.code for t in city} == {"5101"} and len(city) == len(divisions.counties("5101"))
     assert (sum(t.members for t in city), sum(t.grassroots for t in city)) == (1000, 500)
     assert 20_000 < sum(t.grassroots for t in plan(sichuan, "city")) < PROVINCE_GRASSROOTS / 2
+
+
+def test_every_member_has_one_join_event_at_their_union_on_their_join_date(demo):
+    events = MembershipEvent.objects.filter(kind=MembershipChange.JOIN)
+    assert events.count() == Member.objects.count()
+    mismatched = Member.objects.exclude(
+        pk__in=events.filter(org_id=F("member__org_id"), on=F("member__joined_on")).values("member_id"))
+    assert not mismatched.exists()
+
+
+def test_the_demo_workers_hold_a_valid_card_that_verifies(demo):
+    for member in Member.objects.filter(user__isnull=False):
+        assert member.cards.filter(revoked_at__isnull=True).count() == 1
+        assert card_verify(card_token(member=member)).valid
