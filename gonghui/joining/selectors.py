@@ -68,7 +68,8 @@ def employer_search(*, query: str, limit: int = 10) -> list[dict]:
             raise ValidationError({"q": exc.message}) from None
         rows = list(base.filter(uscc=code).order_by("pk")[:limit])
     else:
-        rows = list(base.filter(Q(employer_name__contains=q) | Q(name__contains=q)).order_by("employer_name", "pk")[:limit])
+        named = base.filter(Q(employer_name__contains=q) | Q(name__contains=q))
+        rows = list(named.order_by("employer_name", "pk")[:limit])
     counties = _county_names(rows)
     return [{"id": org.pk, "employer_name": org.employer_name or org.name, "name": org.name,
              "county_name": counties.get(org.pk, "")} for org in rows]
