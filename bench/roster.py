@@ -65,7 +65,8 @@ def make_csv(path: Path, rows: int) -> None:
         base = date(1970, 1, 1).toordinal()
         for i in range(rows):
             seq, rest = i % 1000, i // 1000
-            division, day = DIVISIONS[rest % len(DIVISIONS)], date.fromordinal(base + rest // len(DIVISIONS) * 7 % 12000)
+            division = DIVISIONS[rest % len(DIVISIONS)]
+            day = date.fromordinal(base + rest // len(DIVISIONS) * 7 % 12000)
             pid = make(division, day, seq)
             name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i // 7) % len(GIVEN)] + GIVEN[(i // 53) % len(GIVEN)]
             writer.writerow([i + 1, name, "男" if seq % 2 else "女", pid, f"13{i % 10}{i:08d}"[:11],

@@ -82,7 +82,8 @@ def roster_export(*, org: Org, actor, path, unmasked: bool = False, reason: str 
                _label("education", m.education), _label("skill_level", m.skill_level), phone,
                _label("household_type", m.household_type), m.household_place,
                _label("membership_change", m.change_kind or ""), m.change_on,
-               _label("membership_change_reason", m.change_reason or ""), _label("political_status", m.political_status),
+               _label("membership_change_reason", m.change_reason or ""),
+               _label("political_status", m.political_status),
                m.work_unit, "", "是" if m.migrant_worker else "否", m.joined_on, str(MemberStatus(m.status).label),
                _label("employment_form", m.employment_form), m.platform_company, m.org.name]
         sheet.append([safe_cell(v) for v in row])
