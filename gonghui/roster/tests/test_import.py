@@ -235,3 +235,29 @@ def test_a_cadre_follows_an_import_of_their_scope_and_nobody_else_sees_it(world,
     assert (progress["status"], progress["rows_done"], progress["accepted"]) == ("done", 3, 3)
     with pytest.raises(Http404):
         import_job_progress(actor=world.other_county_cadre, job_id=result.job_id)
+
+
+def test_a_second_process_on_the_same_unfinished_job_is_stopped_and_changes_nothing(world, tmp_path):
+    from gonghui.roster.models import ImportJob
+    from gonghui.roster.services import ImportConflict
+
+    path = write_csv(tmp_path / "r.csv", people_rows(10))
+    first = roster_import(path=path, org=world.grassroots, actor=None, chunk_size=4)
+    job = ImportJob.objects.get(pk=first.job_id)
+    # As if another process had taken the job and committed past where this one would start.
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, rows_done=4)
+    job.refresh_from_db()
+    job.rows_done = 0
+    before = fingerprint()
+    with pytest.raises(ImportConflict):
+        roster_import(path=path, org=world.grassroots, actor=None, chunk_size=4, job=job)
+    assert changed_tables(before, fingerprint()) == []
+
+
+def test_an_unreadable_file_stops_the_command_with_a_chinese_message(world, tmp_path):
+    from django.core.management.base import CommandError
+
+    path = write_csv(tmp_path / "r.csv", [["x"]], header=["甲", "乙"])
+    with pytest.raises(CommandError, match="没有找到表头行"):
+        call_command("roster", "import", str(path), "--org", world.grassroots.code)
+    assert not ImportJob.objects.exists()
