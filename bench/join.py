@@ -348,9 +348,11 @@ def measure(port: int, data: dict, size: dict, generator: str) -> dict:
                          "p99_ms": round(best["p99_ms"], 2), "requests": sum(r["requests"] for r in results),
                          "failed": sum(r["failed"] for r in results), "runs_rps": [round(r["rps"], 1) for r in results]}
     for kind in ("join", "lookup"):
-        per_run = sorted(j["rps"] / p["rps"] for j, p in zip(figures[kind], figures["ping"]))
+        # A run whose reference measured nothing (wrk printed no figures) gives no ratio rather than a crash.
+        ratios = [j["rps"] / p["rps"] for j, p in zip(figures[kind], figures["ping"]) if p["rps"] > 0]
+        per_run = sorted(ratios) or [0.0]
         summary[kind]["ratio"] = round(per_run[len(per_run) // 2], 3)
-        summary[kind]["runs_ratio"] = [round(j["rps"] / p["rps"], 3) for j, p in zip(figures[kind], figures["ping"])]
+        summary[kind]["runs_ratio"] = [round(r, 3) for r in ratios]
     return summary
 
 

@@ -115,7 +115,10 @@ DATABASES = {
         # Persistent connections: without them a scoped GET falls from 0.33 to 0.06 of a hello-world
         # (research/performance-anchors.md §3.3).
         conn_max_age=env_int("GONGHUI_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # A health check is one more round-trip (SELECT 1) at the start of every request; off by default, as
+        # in Django. Turn it on where the database restarts under a running server (one failed request per
+        # stale connection otherwise).
+        conn_health_checks=env_bool("GONGHUI_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

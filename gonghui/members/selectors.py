@@ -9,11 +9,18 @@ from gonghui.core.scoping import subtree_q
 from gonghui.members.models import Member
 from gonghui.members.records import id_number_index
 
+# Employer columns of the member's union that no member page or answer shows; deferred so a look-up builds
+# and reads a narrower row (bench/join.py).
+_ORG_DETAIL = tuple(f"org__{name}" for name in (
+    "employer_name", "uscc", "industry_code", "unit_type", "ownership", "employee_count", "small_micro",
+    "founded_on", "closed_on", "chair_name", "address", "organised_forms", "join_decision_days", "created_at",
+    "updated_at", "merged_into",
+))
 _INITIALS = re.compile(r"^[a-zA-Z]{1,10}$")
 
 
 def member_get(*, actor, pk: int) -> Member:
-    return get_object_or_404(Member.objects.visible_to(actor).select_related("org"), pk=pk)
+    return get_object_or_404(Member.objects.visible_to(actor).select_related("org").defer(*_ORG_DETAIL), pk=pk)
 
 
 def member_search(*, actor, query: str = "", org=None):
