@@ -101,24 +101,23 @@ def _open(browser, live_server, viewport):
     return context, watched
 
 
-@pytest.fixture
-def desktop(browser, live_server):
-    context, watched = _open(browser, live_server, DESKTOP)
+def _watched(browser, live_server, viewport):
+    context, watched = _open(browser, live_server, viewport)
     yield watched
     try:
         watched.assert_clean()
     finally:
         context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    yield from _watched(browser, live_server, DESKTOP)
 
 
 @pytest.fixture
 def phone(browser, live_server):
-    context, watched = _open(browser, live_server, PHONE)
-    yield watched
-    try:
-        watched.assert_clean()
-    finally:
-        context.close()
+    yield from _watched(browser, live_server, PHONE)
 
 
 @pytest.fixture
