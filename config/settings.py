@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gonghui.console",
     "gonghui.joining",
     "gonghui.roster",
+    "gonghui.stats",
     "gonghui.demo",
 ]
 
