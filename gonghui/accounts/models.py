@@ -40,11 +40,9 @@ class User(AbstractUser):
 
     @cached_property
     def active_roles(self) -> list["Role"]:
-        # Only the org columns that scope and the console's header use: this runs on every API request, and
-        # building SQL for the org's thirty columns was a measurable part of a look-up (bench/join.py).
-        return list(self.roles.select_related("org").filter(org__status="active").only(
-            "id", "kind", "user_id", "org_id", "org__id", "org__name", "org__path", "org__kind", "org__level",
-            "org__status"))
+        from gonghui.accounts.selectors import roles_of  # selectors import this module
+
+        return roles_of(self.pk) if self.pk is not None else []
 
     @cached_property
     def scope_paths(self) -> list[str]:

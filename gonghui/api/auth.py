@@ -13,6 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from gonghui.accounts.models import ApiToken
+from gonghui.accounts.selectors import token_with_user
 from gonghui.accounts.services import token_hash
 
 TOKEN_PREFIX = "gh_"
@@ -28,20 +29,21 @@ class ApiTokenAuth(HttpBearer):
         token = token.strip()
         if not token.startswith(TOKEN_PREFIX):
             return None
-        row = ApiToken.objects.select_related("user").filter(token_hash=token_hash(token)).first()
+        found = token_with_user(token_hash(token))
         now = timezone.now()
-        if row is None or row.revoked or (row.expires_at is not None and row.expires_at <= now):
+        if found is None:
             return None
-        if not row.user.is_active:
+        row, user = found
+        if row.revoked or (row.expires_at is not None and row.expires_at <= now) or not user.is_active:
             return None
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
             # Bookkeeping, not a change of the token: conditional so that concurrent requests write once.
-            ApiToken.objects.filter(pk=row.pk).filter(
+            ApiToken.objects.filter(pk=row.id).filter(
                 Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION)
             ).update(last_used_at=now)
         # Code below the API (middleware, audit, templates) reads request.user, as for a session.
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 class SessionAuth(APIKeyCookie):

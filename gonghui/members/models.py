@@ -13,13 +13,19 @@ from gonghui.members.choices import (
 )
 
 
+def member_scope_q(prefixes: list[str], user_id=None) -> Q:
+    """Members under any of the path prefixes, plus the record of the user `user_id` (a worker's own)."""
+    q = paths_q(prefixes, field="org__path")
+    if user_id is not None:
+        q |= Q(user_id=user_id)
+    return q
+
+
 class MemberQuerySet(models.QuerySet):
     def visible_to(self, actor) -> "MemberQuerySet":
         """Members a cadre's roles cover, plus a worker's own record: the start of every member query."""
-        q = paths_q(actor_paths(actor), field="org__path")
-        if actor is not None and getattr(actor, "is_authenticated", False):
-            q |= Q(user=actor)
-        return self.filter(q)
+        authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+        return self.filter(member_scope_q(actor_paths(actor), actor.pk if authenticated else None))
 
 
 class Member(models.Model):

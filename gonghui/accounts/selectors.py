@@ -1,0 +1,53 @@
+"""Reads every request makes: the caller behind an API token, and a user's roles (the scope).
+
+Both are compiled to SQL once per process (core.prepared): they run on every API call and every console
+page, where building the SQL used to cost more than running it (bench/join.py).
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from gonghui.accounts.models import ApiToken, Role, User
+from gonghui.core.prepared import PreparedQuery, model_fields
+from gonghui.orgs.models import Org
+
+# Everything of the user but the password hash, which no request after sign-in needs.
+_USER_FIELDS = tuple(f.attname for f in User._meta.concrete_fields if f.attname != "password")
+_TOKEN_FIELDS = ("id", "revoked", "expires_at", "last_used_at")
+_ROLE_FIELDS = model_fields(Role, ("id", "kind", "user_id", "org_id"))
+# The org columns that scope and the console's header use.
+_ROLE_ORG_FIELDS = model_fields(Org, ("id", "name", "path", "kind", "level", "status"))
+
+_TOKEN = PreparedQuery(
+    lambda p: ApiToken.objects.filter(token_hash=p.token_hash).values_list(
+        *_TOKEN_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)),
+    strings=("token_hash",))
+_ROLES = PreparedQuery(
+    lambda p: Role.objects.filter(user_id=p.user_id, org__status="active").order_by("pk").values_list(
+        *_ROLE_FIELDS, *(f"org__{name}" for name in _ROLE_ORG_FIELDS)))
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    id: int
+    revoked: bool
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+def token_with_user(token_hash: str) -> tuple[TokenRow, User] | None:
+    rows = _TOKEN.rows(token_hash=token_hash)
+    if not rows:
+        return None
+    row, split = rows[0], len(_TOKEN_FIELDS)
+    return TokenRow(*row[:split]), User.from_db("default", _USER_FIELDS, row[split:])
+
+
+def roles_of(user_id: int) -> list[Role]:
+    """The user's roles on active orgs, each with its org's scoping columns loaded."""
+    roles = []
+    split = len(_ROLE_FIELDS)
+    for row in _ROLES.rows(user_id=user_id):
+        role = Role.from_db("default", _ROLE_FIELDS, row[:split])
+        role.org = Org.from_db("default", _ROLE_ORG_FIELDS, row[split:])
+        roles.append(role)
+    return roles
