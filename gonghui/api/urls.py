@@ -7,7 +7,7 @@ from gonghui.api.auth import api_token_auth, session_auth
 from gonghui.api.docs import OfflineSwagger
 from gonghui.api.http import no_store
 from gonghui.api.routers import joining, ping
-from gonghui.api.routers import cards, me, members, orgs, transfers
+from gonghui.api.routers import cards, me, members, orgs, stats, transfers
 
 DESCRIPTION = """工会平台接口。
 
@@ -53,4 +53,5 @@ api.add_router("", me.router)
 api.add_router("", transfers.router)
 api.add_router("", cards.router)
 api.add_router("", joining.router)
+api.add_router("", stats.router)
 api.add_router("", ping.router)

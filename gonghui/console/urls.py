@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.console.views import auth, join, members, orgs, transfers
+from gonghui.console.views import auth, join, members, orgs, stats, stats_quality, stats_report, transfers
 
 app_name = "console"
 urlpatterns = [
@@ -25,4 +25,13 @@ urlpatterns = [
     path("join/<int:pk>/", join.join_detail, name="join-detail"),
     path("join/<int:pk>/approve/", join.join_approve_one, name="join-approve"),
     path("join/<int:pk>/reject/", join.join_reject_one, name="join-reject"),
+    path("stats/", stats.stats_dashboard, name="stats-home"),
+    path("stats/<int:pk>/", stats.stats_dashboard, name="stats-dashboard"),
+    path("stats/<int:pk>/screen/", stats.stats_bigscreen, name="stats-bigscreen"),
+    path("stats/<int:pk>/export.xlsx", stats.stats_export, name="stats-export"),
+    path("stats/<int:pk>/quality/", stats_quality.stats_quality, name="stats-quality"),
+    path("stats/<int:pk>/quality/records/", stats_quality.stats_quality_list, name="stats-quality-list"),
+    path("stats/<int:pk>/report/", stats_report.stats_report, name="stats-report"),
+    path("stats/<int:pk>/report.xlsx", stats_report.stats_report_xlsx, name="stats-report-xlsx"),
+    path("stats/<int:pk>/report.pdf", stats_report.stats_report_pdf, name="stats-report-pdf"),
 ]

@@ -86,3 +86,7 @@ ROUTES += [
     Route(name="api:join_approve_bulk", method="POST", target="none", setup=make_application,
           data=lambda world, application: {"ids": [application.pk]}),
 ]
+
+from gonghui.api.tests.matrix_routes_stats import ROUTES as STATS_ROUTES  # noqa: E402
+
+ROUTES += STATS_ROUTES

@@ -66,3 +66,7 @@ ROUTES = [
     Route(name="console:member-transfer", method="GET", target="member", kwargs=_by_pk, query={"q": "工会"}),
     Route(name="console:member-transfer", method="POST", target="member", kwargs=_by_pk, data=_transfer_to),
 ]
+
+from gonghui.console.tests.matrix_routes_stats import ROUTES as STATS_ROUTES  # noqa: E402
+
+ROUTES += STATS_ROUTES
