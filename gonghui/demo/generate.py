@@ -24,6 +24,7 @@ from gonghui.orgs import divisions
 from gonghui.orgs.choices import OrgKind, OrgLevel
 from gonghui.orgs.divisions import Division
 from gonghui.orgs.models import Org
+from gonghui.stats.rebuild import rebuild as stats_rebuild
 
 SCALES = ("county", "city", "province")
 DEFAULT_SEED = 2026
@@ -147,6 +148,7 @@ def generate(*, province: str = "四川", scale: str = "county", seed: int = DEF
                 writer.members(people.rows(member_rng, org.id, profile, ethnic, count))
             result.members += sum(count for _o, count, _p in county_plan.members)
         writer.finish()
+        stats_rebuild()  # the figures of every node, set-wise from the rows just written (gonghui.stats)
         result.logins = create_logins(province=root, city=demo.get("city"), county=demo["county"],
                                       grassroots=demo.get("grassroots"), workers=demo["workers"])
         audit.record(actor=None, action="demo.generate", obj=root, org_path=root.path, after={

@@ -26,6 +26,7 @@ from gonghui.members.models import Member, MembershipEvent
 from gonghui.members.records import IdentityColumns, identity_columns
 from gonghui.orgs.models import Org
 from gonghui.orgs.permissions import can_manage_org
+from gonghui.stats import upkeep as stats_upkeep
 
 # Statuses a membership can no longer come back from by itself; a person who left or was struck off may join
 # again (member_join reopens their row: one person, one member), the deceased may not.
@@ -146,6 +147,7 @@ def _join(*, org, name, id_number, joined_on, actor, phone, reason_code, action,
     MembershipEvent.objects.create(member=member, kind=MembershipChange.JOIN, org=org, on=joined_on,
                                    reason_code=reason_code, actor=_user(actor))
     Org.objects.filter(pk=org.pk).update(member_count=F("member_count") + 1)
+    stats_upkeep.member_joined(member=member, org=org, on=joined_on)
     cards.card_issue(member=member, org=org)
     if status != MemberStatus.ACTIVE:
         kind, reason = _END_FOR_STATUS.get(status, (None, ""))
@@ -193,6 +195,7 @@ def membership_transfer(*, member: Member, to_org: Org, on: date, actor, transfe
         raise ValidationError(_("会籍状态为“%(s)s”，不能转会") % {"s": member.get_status_display()})
     _check_on(member, on)
     before = member_snapshot(member)
+    counted = stats_upkeep.member_state(member, old)
     note = (transfer.reason or "")[:200] if transfer is not None else ""
     for kind, org in ((MembershipChange.TRANSFER_OUT, old), (MembershipChange.TRANSFER_IN, new)):
         MembershipEvent.objects.create(member=member, kind=kind, org=org, on=on, note=note, actor=_user(actor))
@@ -201,6 +204,7 @@ def membership_transfer(*, member: Member, to_org: Org, on: date, actor, transfe
     Org.objects.filter(pk=new.pk).update(member_count=F("member_count") + 1)
     member.org, member.status = new, MemberStatus.ACTIVE
     member.save(update_fields=["org", "status", "updated_at"])
+    stats_upkeep.member_transferred(before=counted, after=stats_upkeep.member_state(member, new), on=on)
     cards.card_issue(member=member, org=new)
     audit.record(actor=actor, action="member.transfer", obj=member, org_path=new.path, before=before,
                  after=member_snapshot(member) | {"from_org_id": old.pk, "transfer_id": getattr(transfer, "pk", None)})
@@ -244,6 +248,7 @@ def _end_locked(*, member, org, kind, reason_code, on, actor, note="") -> None:
         raise ValidationError(_("会籍状态为“%(s)s”，不能办理%(kind)s") % {
             "s": member.get_status_display(), "kind": MembershipChange(kind).label})
     _check_on(member, on)
+    counted = stats_upkeep.member_state(member, org)
     event = MembershipEvent.objects.create(member=member, kind=kind, org=org, on=on, reason_code=reason_code,
                                            note=note[:200], actor=_user(actor))
     new_status = member_status_from_events([event])
@@ -253,6 +258,7 @@ def _end_locked(*, member, org, kind, reason_code, on, actor, note="") -> None:
         cards.card_revoke(member=member, reason=str(MemberStatus(new_status).label))
     member.status = new_status
     member.save(update_fields=["status", "updated_at"])
+    stats_upkeep.membership_ended(before=counted, after=stats_upkeep.member_state(member, org), kind=kind, on=on)
 
 
 # --- the record's fields ----------------------------------------------------------------------------------
@@ -268,6 +274,7 @@ def member_update(*, member: Member, actor, **fields) -> Member:
     if actor is not None and not can_manage_org(actor, orgs[member.org_id]):
         raise PermissionDenied(_("无权修改该会员的信息"))
     before, after = {}, {}
+    counted = stats_upkeep.member_state(member, orgs[member.org_id])
     for key, value in fields.items():
         if key == "name":
             value = "".join(str(value).split())
@@ -298,6 +305,8 @@ def member_update(*, member: Member, actor, **fields) -> Member:
     changed = set(after) | ({"name_initials"} if "name" in after else set()) | (
         {"phone_enc", "phone_hash"} if "phone" in after else set())
     member.save(update_fields=sorted(changed - {"phone"}) + ["updated_at"])
+    stats_upkeep.member_edited(before=counted, after=stats_upkeep.member_state(member, orgs[member.org_id]),
+                               changed=set(after))
     audit.record(actor=actor, action="member.update", obj=member, org_path=member.org.path, before=before,
                  after=after)
     return member
@@ -331,6 +340,7 @@ def members_reattach(*, source: Org, target: Org, actor) -> int:
     if actor is not None and not (can_manage_org(actor, source) and can_manage_org(actor, target)):
         raise PermissionDenied(_("无权转移该工会的会员"))
     active = Member.objects.filter(org=source, status=MemberStatus.ACTIVE).count()
+    stats_upkeep.members_reattaching(source=source, target=target)
     moved = Member.objects.filter(org=source).update(org=target)
     Org.objects.filter(pk=source.pk).update(member_count=0)
     Org.objects.filter(pk=target.pk).update(member_count=F("member_count") + active)

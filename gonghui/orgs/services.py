@@ -14,6 +14,8 @@ from gonghui.core.uscc import InvalidUscc, validate as validate_uscc
 from gonghui.orgs.choices import OrgKind, OrgStatus
 from gonghui.orgs.models import Org, OrgEvent
 from gonghui.orgs.permissions import can_manage_org
+from gonghui.stats import upkeep as stats_upkeep
+from gonghui.stats.categories import org_vector
 
 _SNAPSHOT_FIELDS = ("name", "code", "kind", "level", "division_code", "status", "path", "uscc", "employer_name")
 
@@ -53,9 +55,10 @@ def org_create(*, parent: Org | None, name: str, kind: str, level: str, code: st
     org.save()
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     Org.objects.filter(pk=org.pk).update(path=org.path)
-    OrgEvent.objects.create(
+    found = OrgEvent.objects.create(
         org=org, kind=OrgEvent.Kind.FOUND, on=org.founded_on or date.today(), new_parent=parent, new_path=org.path
     )
+    stats_upkeep.org_founded(org=org, on=found.on)
     audit.record(actor=actor, action="org.create", obj=org, org_path=org.path, after=snapshot(org))
     return org
 
@@ -66,6 +69,7 @@ def org_update(*, org: Org, actor, **fields) -> Org:
     org = Org.objects.select_for_update().get(pk=org.pk)
     _check_manage(actor, org)
     before = snapshot(org)
+    counted, founded = org_vector(org), org.founded_on
     forbidden = {"parent", "path", "depth", "status", "member_count", "merged_into"} & fields.keys()
     if forbidden:
         raise ValueError(f"org_update cannot change {sorted(forbidden)}")
@@ -73,6 +77,10 @@ def org_update(*, org: Org, actor, **fields) -> Org:
         setattr(org, key, value)
     org.full_clean()
     org.save()
+    if org.founded_on != founded and org.founded_on and founded:
+        stats_upkeep.org_refounded(org=org, before=counted, old_on=founded, new_on=org.founded_on)
+    if org_vector(org) != counted:
+        stats_upkeep.org_changed(before=counted, org=org)
     audit.record(actor=actor, action="org.update", obj=org, org_path=org.path, before=before, after=snapshot(org))
     return org
 
@@ -103,6 +111,7 @@ def org_move(*, org: Org, new_parent: Org, actor, note: str = "") -> Org:
         depth=F("depth") + depth_shift,
     )
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
+    stats_upkeep.org_moved(old_path=old_path, new_path=new_path)
     org.refresh_from_db()
     OrgEvent.objects.create(
         org=org, kind=OrgEvent.Kind.MOVE, on=timezone.localdate(), old_parent_id=before["parent_id"],
@@ -123,9 +132,10 @@ def org_close(*, org: Org, actor, on: date | None = None, note: str = "") -> Org
         raise ValidationError(_("该工会还有%(n)d名会员，请先办理转会") % {"n": org.member_count})
     if org.children.filter(status=OrgStatus.ACTIVE).exists():
         raise ValidationError(_("该工会还有正常状态的下级组织，请先移动或撤销"))
-    before = snapshot(org)
+    before, counted = snapshot(org), org_vector(org)
     org.status, org.closed_on = OrgStatus.CLOSED, on or timezone.localdate()
     org.save(update_fields=["status", "closed_on", "updated_at"])
+    stats_upkeep.org_changed(before=counted, org=org, on=org.closed_on)
     OrgEvent.objects.create(org=org, kind=OrgEvent.Kind.CLOSE, on=org.closed_on, old_path=org.path, note=note)
     audit.record(actor=actor, action="org.close", obj=org, org_path=org.path, before=before, after=snapshot(org))
     return org
@@ -155,8 +165,10 @@ def org_merge(*, source: Org, target: Org, actor, on: date | None = None, note: 
 
     members_reattach(source=source, target=target, actor=actor)
     source.refresh_from_db()
+    counted = org_vector(source)
     source.status, source.merged_into, source.closed_on = OrgStatus.MERGED, target, on or timezone.localdate()
     source.save(update_fields=["status", "merged_into", "closed_on", "updated_at"])
+    stats_upkeep.org_changed(before=counted, org=source, on=source.closed_on)
     OrgEvent.objects.create(
         org=source, kind=OrgEvent.Kind.MERGE, on=source.closed_on, old_path=source.path, new_path=target.path,
         new_parent=target, note=note,

@@ -26,6 +26,7 @@ from gonghui.members.choices import MemberStatus
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
 from gonghui.orgs.permissions import can_manage_org
+from gonghui.stats import upkeep as stats_upkeep
 from gonghui.roster.models import ImportJob, ImportRefusal, JobStatus
 from gonghui.roster.parsing import open_roster
 from gonghui.roster.validation import Candidate, Refusal, RowChecker
@@ -148,6 +149,7 @@ class _Run:
             unchanged += len(new) - inserted
             if inserted:
                 Org.objects.filter(pk=self.org.pk).update(member_count=F("member_count") + inserted)
+                stats_upkeep.members_inserted(org_id=self.org.pk, rows=new)  # stats upkeep
             ImportRefusal.objects.bulk_create(
                 [ImportRefusal(job=job, row=r.row, reason=r.reason, message=r.message[:300]) for r in refusals])
             ImportJob.objects.filter(pk=job.pk).update(

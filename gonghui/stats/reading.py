@@ -1,0 +1,102 @@
+"""Reading the tallies: one statement per question, total + unfolded rows (+ later months subtracted)."""
+from collections import Counter
+from datetime import date
+
+from django.db import connection
+
+from gonghui.stats import sql
+from gonghui.stats.figures import AGE_KEYS, TALLY_KEYS, TALLY_STOCK_KEYS, age_band
+from gonghui.stats.tally import AGE_TALLY, AGE_TOTAL, COLUMNS, QN, TALLY, TOTAL
+
+_SUMS = ", ".join(f"SUM({QN[k]})" for k in TALLY_KEYS)
+_NEG = ", ".join(f"-{QN[k]}" for k in TALLY_KEYS)
+
+
+def _ids(org_ids: list[int]) -> str:
+    return ", ".join(str(int(i)) for i in org_ids)
+
+
+def vectors(org_ids: list[int], *, after: date | None = None) -> dict[int, dict[str, int]]:
+    """Tally figures of each org: now, or at the end of the month before `after` (rows of `after`'s month and
+    later subtracted). One statement, so a concurrent fold is seen entirely or not at all."""
+    if not org_ids:
+        return {}
+    ids = _ids(org_ids)
+    parts = [f"SELECT org_id, {COLUMNS} FROM {TOTAL} WHERE org_id IN ({ids})",
+             f"SELECT org_id, {COLUMNS} FROM {TALLY} WHERE org_id IN ({ids}) AND NOT folded"]
+    params: list = []
+    if after is not None:
+        parts.append(f"SELECT org_id, {_NEG} FROM {TALLY} WHERE org_id IN ({ids}) AND month >= %s")
+        params.append(after.isoformat())
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # the driver's: this is the hottest read of the dashboard
+        cursor.execute(_qmark(f"SELECT org_id, {_SUMS} FROM ({' UNION ALL '.join(parts)}) u GROUP BY org_id"), params)
+        found = {row[0]: dict(zip(TALLY_KEYS, row[1:])) for row in cursor.fetchall()}
+    empty = dict.fromkeys(TALLY_KEYS, 0)
+    return {org_id: {k: int(v or 0) for k, v in found.get(org_id, empty).items()} for org_id in org_ids}
+
+
+def birth_years(org_ids: list[int], *, after: date | None = None) -> dict[int, Counter]:
+    if not org_ids:
+        return {}
+    ids = _ids(org_ids)
+    parts = [f"SELECT org_id, birth_year, members FROM {AGE_TOTAL} WHERE org_id IN ({ids})",
+             f"SELECT org_id, birth_year, members FROM {AGE_TALLY} WHERE org_id IN ({ids}) AND NOT folded"]
+    params: list = []
+    if after is not None:
+        parts.append(f"SELECT org_id, birth_year, -members FROM {AGE_TALLY} WHERE org_id IN ({ids}) AND month >= %s")
+        params.append(after.isoformat())
+    result = {org_id: Counter() for org_id in org_ids}
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        cursor.execute(_qmark(f"SELECT org_id, birth_year, SUM(members) FROM ({' UNION ALL '.join(parts)}) u "
+                              f"GROUP BY org_id, birth_year"), params)
+        for org_id, year, n in cursor.fetchall():
+            if n:
+                result[org_id][year] += int(n)
+    return result
+
+
+def age_bands(years: Counter, as_year: int) -> dict[str, int]:
+    bands = dict.fromkeys(AGE_KEYS, 0)
+    for born, n in years.items():
+        bands[age_band(as_year - born)] += n
+    return bands
+
+
+def current_vectors(org_id: int) -> tuple[dict[str, int], Counter]:
+    """Stock figures (tally columns) and active members per birth year of one org now (for moving it)."""
+    vector = vectors([org_id])[org_id]
+    return {k: vector[k] for k in TALLY_STOCK_KEYS}, birth_years([org_id])[org_id]
+
+
+def monthly(org_id: int, *, since: date) -> dict[date, dict[str, int]]:
+    """Sum of each month's rows from `since` on: the change of every figure in that month."""
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        cursor.execute(_qmark(f"SELECT month, {_SUMS} FROM {TALLY} WHERE org_id = {int(org_id)} AND month >= %s "
+                              f"GROUP BY month"), [since.isoformat()])
+        return {sql.as_date(row[0]): dict(zip(TALLY_KEYS, (int(v or 0) for v in row[1:])))
+                for row in cursor.fetchall()}
+
+
+def _qmark(statement: str) -> str:
+    # The driver's own cursor: sqlite3 wants ?, psycopg %s.
+    return statement.replace("%s", "?") if connection.vendor == "sqlite" else statement
+
+
+def all_current() -> tuple[dict[int, dict[str, int]], dict[int, Counter]]:
+    """Current tally figures and birth years of every org that has any (the auditor's full read)."""
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        cursor.execute(f"SELECT org_id, {_SUMS} FROM (SELECT org_id, {COLUMNS} FROM {TOTAL} UNION ALL "
+                       f"SELECT org_id, {COLUMNS} FROM {TALLY} WHERE NOT folded) u GROUP BY org_id")
+        vectors = {row[0]: dict(zip(TALLY_KEYS, (int(v or 0) for v in row[1:]))) for row in cursor.fetchall()}
+        cursor.execute(f"SELECT org_id, birth_year, SUM(members) FROM (SELECT org_id, birth_year, members FROM "
+                       f"{AGE_TOTAL} UNION ALL SELECT org_id, birth_year, members FROM {AGE_TALLY} WHERE NOT folded) u "
+                       f"GROUP BY org_id, birth_year")
+        years: dict[int, Counter] = {}
+        for org_id, year, n in cursor.fetchall():
+            if n:
+                years.setdefault(org_id, Counter())[year] += int(n)
+    return vectors, years

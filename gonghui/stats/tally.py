@@ -1,0 +1,127 @@
+"""Writing tally rows and folding them (see models.py for the design, docs/stats.md for the reasons)."""
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db import connection, transaction
+
+from gonghui.stats.figures import TALLY_KEYS
+from gonghui.stats.models import AgeTally, AgeTotal, Tally, Total
+
+TALLY, TOTAL = Tally._meta.db_table, Total._meta.db_table
+AGE_TALLY, AGE_TOTAL = AgeTally._meta.db_table, AgeTotal._meta.db_table
+# Quoted: "left" is a reserved word in SQL.
+QN = {key: f'"{key}"' for key in TALLY_KEYS}
+COLUMNS = ", ".join(QN[k] for k in TALLY_KEYS)
+
+
+def path_ids(path: str) -> list[int]:
+    """The org and every ancestor, root first: the nodes whose figures a change of this org touches."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+class Deltas:
+    """Signed changes collected per (org, month) and written as one INSERT per table."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[int, date], Counter] = defaultdict(Counter)
+        self.ages: Counter = Counter()
+
+    def add(self, org_ids, month: date, vector: dict, sign: int = 1) -> None:
+        if not vector:
+            return
+        for org_id in org_ids:
+            row = self.rows[(org_id, month)]
+            for key, value in vector.items():
+                row[key] += sign * value
+
+    def add_age(self, org_ids, month: date, birth_year: int, n: int) -> None:
+        if n:
+            for org_id in org_ids:
+                self.ages[(org_id, month, birth_year)] += n
+
+    def write(self) -> None:
+        rows = {key: {k: v for k, v in vector.items() if v} for key, vector in self.rows.items()}
+        rows = {key: vector for key, vector in rows.items() if vector}
+        ages = [(org_id, month, year, n) for (org_id, month, year), n in self.ages.items() if n]
+        if not rows and not ages:
+            return
+        with connection.cursor() as cursor:
+            if rows:
+                keys = sorted({k for vector in rows.values() for k in vector}, key=TALLY_KEYS.index)
+                values, params = [], []
+                for (org_id, month), vector in rows.items():
+                    values.append("(" + ", ".join(["%s"] * (len(keys) + 2)) + ")")
+                    params += [org_id, month.isoformat(), *(vector.get(k, 0) for k in keys)]
+                # Columns left out take their database default, 0: a join names a dozen of the fifty.
+                cursor.execute(f"INSERT INTO {TALLY} (org_id, month, {', '.join(QN[k] for k in keys)}) VALUES {', '.join(values)}",
+                               params)
+            if ages:
+                cursor.execute(
+                    f"INSERT INTO {AGE_TALLY} (org_id, month, birth_year, members) VALUES "
+                    + ", ".join(["(%s, %s, %s, %s)"] * len(ages)),
+                    [v for org_id, month, year, n in ages for v in (org_id, month.isoformat(), year, n)])
+        self.rows.clear()
+        self.ages.clear()
+
+
+def _sum_list(prefix: str = "") -> str:
+    return ", ".join(f"SUM({prefix}{QN[k]})" for k in TALLY_KEYS)
+
+
+def _sum_named() -> str:
+    return ", ".join(f"SUM({QN[k]}) AS {QN[k]}" for k in TALLY_KEYS)
+
+
+def _add_list(table: str) -> str:
+    return ", ".join(f"{QN[k]} = {table}.{QN[k]} + EXCLUDED.{QN[k]}" for k in TALLY_KEYS)
+
+
+@transaction.atomic
+def fold() -> None:
+    """Merge every unfolded row into the folded row of its (org, month) and into the org's total.
+
+    One transaction: a reader's single statement (total + unfolded rows) sees the figures either before or
+    after, and the sums are the same. Rows a join inserts while the fold runs stay unfolded for the next fold:
+    PostgreSQL deletes exactly the rows it aggregated (DELETE … RETURNING), so no id watermark is needed, and
+    SQLite holds its single write lock for the whole transaction.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {TALLY} WHERE NOT folded RETURNING org_id, month, {COLUMNS}), "
+                f"agg AS (SELECT org_id, month, {_sum_named()} FROM gone GROUP BY org_id, month), "
+                f"ins AS (INSERT INTO {TALLY} (org_id, month, folded, {COLUMNS}) "
+                f"SELECT org_id, month, true, {COLUMNS} FROM agg "
+                f"ON CONFLICT (org_id, month) WHERE folded DO UPDATE SET {_add_list(TALLY)}) "
+                f"INSERT INTO {TOTAL} (org_id, {COLUMNS}) SELECT org_id, {_sum_list()} FROM agg GROUP BY org_id "
+                f"ON CONFLICT (org_id) DO UPDATE SET {_add_list(TOTAL)}")
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {AGE_TALLY} WHERE NOT folded RETURNING org_id, month, birth_year, "
+                f"members), agg AS (SELECT org_id, month, birth_year, SUM(members) AS members FROM gone "
+                f"GROUP BY org_id, month, birth_year), "
+                f"ins AS (INSERT INTO {AGE_TALLY} (org_id, month, folded, birth_year, members) "
+                f"SELECT org_id, month, true, birth_year, members FROM agg "
+                f"ON CONFLICT (org_id, month, birth_year) WHERE folded "
+                f"DO UPDATE SET members = {AGE_TALLY}.members + EXCLUDED.members) "
+                f"INSERT INTO {AGE_TOTAL} (org_id, birth_year, members) SELECT org_id, birth_year, SUM(members) "
+                f"FROM agg GROUP BY org_id, birth_year "
+                f"ON CONFLICT (org_id, birth_year) DO UPDATE SET members = {AGE_TOTAL}.members + EXCLUDED.members")
+            return
+        cursor.execute(
+            f"INSERT INTO {TALLY} (org_id, month, folded, {COLUMNS}) SELECT org_id, month, 1, {_sum_list()} "
+            f"FROM {TALLY} WHERE NOT folded GROUP BY org_id, month "
+            f"ON CONFLICT (org_id, month) WHERE folded DO UPDATE SET {_add_list(TALLY)}")
+        cursor.execute(
+            f"INSERT INTO {TOTAL} (org_id, {COLUMNS}) SELECT org_id, {_sum_list()} FROM {TALLY} "
+            f"WHERE NOT folded GROUP BY org_id ON CONFLICT (org_id) DO UPDATE SET {_add_list(TOTAL)}")
+        cursor.execute(f"DELETE FROM {TALLY} WHERE NOT folded")
+        cursor.execute(
+            f"INSERT INTO {AGE_TALLY} (org_id, month, folded, birth_year, members) "
+            f"SELECT org_id, month, 1, birth_year, SUM(members) FROM {AGE_TALLY} WHERE NOT folded "
+            f"GROUP BY org_id, month, birth_year ON CONFLICT (org_id, month, birth_year) WHERE folded "
+            f"DO UPDATE SET members = {AGE_TALLY}.members + EXCLUDED.members")
+        cursor.execute(
+            f"INSERT INTO {AGE_TOTAL} (org_id, birth_year, members) SELECT org_id, birth_year, SUM(members) "
+            f"FROM {AGE_TALLY} WHERE NOT folded GROUP BY org_id, birth_year ON CONFLICT (org_id, birth_year) "
+            f"DO UPDATE SET members = {AGE_TOTAL}.members + EXCLUDED.members")
+        cursor.execute(f"DELETE FROM {AGE_TALLY} WHERE NOT folded")

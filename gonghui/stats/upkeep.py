@@ -1,0 +1,210 @@
+"""Keeping the tallies exact: the calls the domain services make, inside their own transactions.
+
+Each call takes what the service already holds (locked rows, the state before and after) and writes the
+signed deltas for the affected path(s). Stats imports only models, never a domain service.
+
+A member's contribution to the stock figures is a function of (union, status, attributes): ACTIVE counts in
+`members`, the category figures and the age table; RETAINED counts in `members_retained`; any other status
+counts nowhere. Every member change is then "minus the state before, plus the state after", each along its
+own path; a node common to both paths nets out, which is what makes transfers within a subtree invisible to it.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+from django.utils import timezone
+
+from gonghui.members.choices import MembershipChange, MemberStatus
+from gonghui.members.models import Member
+from gonghui.orgs.models import Org
+from gonghui.stats.categories import CATEGORY_FIELDS, member_categories, org_vector
+from gonghui.stats.periods import month_of
+from gonghui.stats.tally import Deltas, path_ids
+
+LEFT_KINDS = frozenset({MembershipChange.WITHDRAW, MembershipChange.STRIKE_OFF})
+
+
+@dataclass(frozen=True)
+class MemberState:
+    path: str
+    status: str
+    categories: tuple[str, ...]
+    birth_year: int
+    new_forms: bool
+
+
+def member_state(member, org=None) -> MemberState:
+    """What counts of `member` now; `org` is the member's union as locked by the service (its current path)."""
+    org = org or member.org
+    return MemberState(path=org.path, status=member.status, categories=tuple(member_categories(member)),
+                       birth_year=member.birth_date.year, new_forms=bool(member.employment_form))
+
+
+def _stock(deltas: Deltas, state: MemberState | None, month: date, sign: int) -> None:
+    if state is None:
+        return
+    ids = path_ids(state.path)
+    if state.status == MemberStatus.ACTIVE:
+        deltas.add(ids, month, {"members": 1, **dict.fromkeys(state.categories, 1)}, sign)
+        deltas.add_age(ids, month, state.birth_year, sign)
+    elif state.status == MemberStatus.RETAINED:
+        deltas.add(ids, month, {"members_retained": 1}, sign)
+
+
+def member_changed(*, before: MemberState | None, after: MemberState | None, on: date | None = None,
+                   flows: dict | None = None, flow_path: str | None = None) -> None:
+    """Minus `before`, plus `after`, dated `on` (default today), and flows counted along `flow_path`."""
+    month = month_of(on or timezone.localdate())
+    deltas = Deltas()
+    _stock(deltas, before, month, -1)
+    _stock(deltas, after, month, +1)
+    if flows:
+        deltas.add(path_ids(flow_path), month, flows)
+    deltas.write()
+
+
+def member_joined(*, member, org, on: date) -> None:
+    state = member_state(member, org)
+    flows = {"joined": 1, "joined_new_forms": 1} if state.new_forms else {"joined": 1}
+    member_changed(before=None, after=state, on=on, flows=flows, flow_path=org.path)
+
+
+def member_transferred(*, before: MemberState, after: MemberState, on: date) -> None:
+    """Stocks move from the old path to the new; the flows count only where the two paths part."""
+    month = month_of(on)
+    deltas = Deltas()
+    _stock(deltas, before, month, -1)
+    _stock(deltas, after, month, +1)
+    old, new = path_ids(before.path), path_ids(after.path)
+    deltas.add([i for i in old if i not in set(new)], month, {"transferred_out": 1})
+    deltas.add([i for i in new if i not in set(old)], month, {"transferred_in": 1})
+    deltas.write()
+
+
+def membership_ended(*, before: MemberState, after: MemberState, kind: str, on: date) -> None:
+    flows = {"left": 1} if kind in LEFT_KINDS else {"retained": 1} if kind == MembershipChange.RETAIN else None
+    member_changed(before=before, after=after, on=on, flows=flows, flow_path=after.path)
+
+
+def member_edited(*, before: MemberState, after: MemberState, changed: set[str]) -> None:
+    """A corrected record counts with its new attributes from this month on (history keeps the old ones)."""
+    if changed & CATEGORY_FIELDS and before != after:
+        member_changed(before=before, after=after)
+
+
+# --- set-wise: many members at once -----------------------------------------------------------------------
+
+
+def members_inserted(*, org_id: int, rows: list) -> None:
+    """Bulk-loaded members of one union (a roster chunk): GROUP BYs over the rows just inserted, by join month.
+
+    `rows` are the chunk's new people, as the importer holds them (lists in Member column order, dicts, or
+    candidates with `id_hash`): only their ID-number hashes are read. A row the insert skipped (registered meanwhile by someone else)
+    belongs to another union, since every writer into this union holds its row lock, so `org_id = org`
+    selects exactly the rows this chunk inserted. The path is read here, under that same lock.
+    """
+    from gonghui.stats.rebuild import join_flows, member_vectors  # the SQL the rebuild uses
+
+    hashes = [_hash_of(row) for row in rows]
+    ids = path_ids(Org.objects.filter(pk=org_id).values_list("path", flat=True).get())
+    deltas = Deltas()
+    step = 900  # under SQLite's bound-parameter limit
+    for start in range(0, len(hashes), step):
+        part = hashes[start:start + step]
+        where, params = f"m.org_id = %s AND m.id_number_hash IN ({', '.join(['%s'] * len(part))})", [org_id, *part]
+        for _org, month, vector, ages in member_vectors(where, params):
+            deltas.add(ids, month, vector)
+            for year, n in ages.items():
+                deltas.add_age(ids, month, year, n)
+        for month, flows in join_flows(where, params):
+            deltas.add(ids, month, flows)
+    deltas.write()
+
+
+_HASH_AT = [f.attname for f in Member._meta.concrete_fields if not f.primary_key].index("id_number_hash")
+
+
+def _hash_of(row) -> str:
+    if isinstance(row, (list, tuple)):
+        return row[_HASH_AT]
+    if isinstance(row, dict):
+        return row["id_number_hash"]
+    return row.id_hash
+
+
+def members_reattaching(*, source, target, on: date | None = None) -> None:
+    """Every member of `source` is about to move to `target` (a merge): call before the UPDATE, with both
+    rows locked; their current contribution leaves source's path and reaches target's."""
+    from gonghui.stats.rebuild import member_vectors
+
+    month = month_of(on or timezone.localdate())
+    deltas = Deltas()
+    old, new = path_ids(source.path), path_ids(target.path)
+    for _org, _month, vector, ages in member_vectors("m.org_id = %s", [source.pk], by_month=False):
+        deltas.add(old, month, vector, -1)
+        deltas.add(new, month, vector, +1)
+        for year, n in ages.items():
+            deltas.add_age(old, month, year, -n)
+            deltas.add_age(new, month, year, n)
+    deltas.write()
+
+
+# --- the tree -------------------------------------------------------------------------------------------------
+
+
+def org_founded(*, org, on: date) -> None:
+    """`on`: the founding date the org's FOUND event carries (founded_on, or the day it was entered)."""
+    deltas = Deltas()
+    deltas.add(path_ids(org.path), month_of(on), org_vector(org))
+    if org.kind == "grassroots":
+        deltas.add(path_ids(org.path), month_of(on), {"grassroots_founded": 1})
+    deltas.write()
+
+
+def org_changed(*, before: dict, org, on: date | None = None) -> None:
+    """An org's own figures changed (closed, merged, kind, employees…): minus `before`, plus its vector now.
+    `before` is org_vector() of the row before the change, taken under the same lock."""
+    month = month_of(on or timezone.localdate())
+    deltas = Deltas()
+    ids = path_ids(org.path)
+    deltas.add(ids, month, before, -1)
+    deltas.add(ids, month, org_vector(org), +1)
+    deltas.write()
+
+
+def org_refounded(*, org, before: dict, old_on: date, new_on: date) -> None:
+    """The founding date was corrected: the org's founding moves from one month to the other."""
+    if month_of(old_on) == month_of(new_on):
+        return
+    vector = dict(before)
+    if org.kind == "grassroots":
+        vector["grassroots_founded"] = 1
+    deltas = Deltas()
+    ids = path_ids(org.path)
+    deltas.add(ids, month_of(old_on), vector, -1)
+    deltas.add(ids, month_of(new_on), vector, +1)
+    deltas.write()
+
+
+def org_moved(*, old_path: str, new_path: str) -> None:
+    """A subtree moved: its stock figures (read from its root's tally, under the service's subtree lock) leave
+    the ancestors only the old path had and reach those only the new path has, this month. Flows stay where
+    they happened; ancestors the paths share see nothing."""
+    from gonghui.stats.reading import current_vectors
+
+    root_id = path_ids(new_path)[-1]
+    old, new = path_ids(old_path)[:-1], path_ids(new_path)[:-1]
+    gone, come = [i for i in old if i not in new], [i for i in new if i not in old]
+    if not gone and not come:
+        return
+    vector, ages = current_vectors(root_id)
+    month = month_of(timezone.localdate())
+    deltas = Deltas()
+    deltas.add(gone, month, vector, -1)
+    deltas.add(come, month, vector, +1)
+    for year, n in ages.items():
+        deltas.add_age(gone, month, year, -n)
+        deltas.add_age(come, month, year, n)
+    deltas.write()
+
+
