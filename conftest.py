@@ -2,14 +2,23 @@
 import pytest
 
 from gonghui.core.sms import LocmemBackend
+from gonghui.core.testing.tasks import use_memory_broker
 
 # Lets transactional tests flush the append-only audit table (see the module's docstring).
 pytest_plugins = ["gonghui.core.testing.pytest_plugin"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _task_queue():
+    """Tasks go to an in-memory queue that tests run on purpose (gonghui.core.testing.tasks)."""
+    use_memory_broker()
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path_factory):
     settings.GONGHUI_SMS_BACKEND = "gonghui.core.sms.LocmemBackend"
+    # Uploads (roster files) go to the run's temporary folder, never into the checkout's var/.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "uploads"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     LocmemBackend.outbox.clear()
 

@@ -13,6 +13,8 @@ Options (all optional on a demo machine):
   GONGHUI_SESSION_MAX_HOURS     absolute session lifetime (default 12)
   GONGHUI_AXES_FAILURE_LIMIT    failed sign-ins before a username+IP pair is locked (default 5)
   GONGHUI_AXES_COOLOFF_MINUTES  how long the lock lasts (default 30)
+  GONGHUI_BROKER_URL            Celery broker, e.g. redis://127.0.0.1:6379/0 (default: files under the data directory)
+  GONGHUI_UPLOAD_MAX_MB         largest roster file the console accepts, in MB (default 50)
 """
 from datetime import timedelta
 from pathlib import Path
@@ -201,6 +203,33 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "uploads"  # never served publicly
+# Uploaded roster files are kept here by content hash, readable by the server account only (roster.uploads).
+GONGHUI_UPLOAD_MAX_MB = env_int("GONGHUI_UPLOAD_MAX_MB", 50)
+
+# --- background jobs (config/celery.py) ----------------------------------------------------------
+# Redis when configured; otherwise kombu's filesystem transport, so a demo machine needs no broker server.
+GONGHUI_BROKER_URL = env_str("GONGHUI_BROKER_URL")
+if GONGHUI_BROKER_URL:
+    CELERY_BROKER_URL = GONGHUI_BROKER_URL
+else:
+    _QUEUE_DIR = DATA_DIR / "queue"
+    CELERY_BROKER_URL = "filesystem://"
+    # One folder for both directions: the web process writes a message file, the worker reads it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_QUEUE_DIR / "messages"), "data_folder_out": str(_QUEUE_DIR / "messages"),
+        "control_folder": str(_QUEUE_DIR / "control"), "processed_folder": str(_QUEUE_DIR / "processed"),
+        "store_processed": False,
+    }
+    for _folder in ("messages", "control", "processed"):
+        (_QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in its own row (e.g. roster.ImportJob)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One long import must not hold back the messages behind it in a prefetch buffer.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
 
 LOGGING = {
     "version": 1,

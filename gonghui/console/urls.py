@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.console.views import auth, join, members, orgs, stats, stats_quality, stats_report, transfers
+from gonghui.console.views import auth, join, members, orgs, roster, stats, stats_quality, stats_report, transfers
 
 app_name = "console"
 urlpatterns = [
@@ -12,6 +12,12 @@ urlpatterns = [
     path("orgs/", orgs.org_tree, name="org-tree"),
     path("orgs/<int:pk>/", orgs.org_detail, name="org-detail"),
     path("orgs/<int:pk>/children/", orgs.org_children, name="org-children"),
+    path("orgs/<int:pk>/roster/", roster.roster_jobs, name="roster-jobs"),
+    path("orgs/<int:pk>/roster/import/", roster.roster_upload, name="roster-upload"),
+    path("roster/jobs/<int:pk>/", roster.roster_job, name="roster-job"),
+    path("roster/jobs/<int:pk>/progress/", roster.roster_job_progress, name="roster-job-progress"),
+    path("roster/jobs/<int:pk>/refused.xlsx", roster.roster_job_refused, name="roster-job-refused"),
+    path("roster/jobs/<int:pk>/resume/", roster.roster_job_resume, name="roster-job-resume"),
     path("members/", members.member_list, name="member-list"),
     path("members/<int:pk>/", members.member_detail, name="member-detail"),
     path("members/<int:pk>/transfer/", transfers.member_transfer, name="member-transfer"),

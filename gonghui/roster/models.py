@@ -6,8 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
-    RUNNING = "running", _("进行中")
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    # A console dry run at work: its own status, so that it never takes the one "running" slot of a file and
+    # union, and roster_import never resumes it as a real import.
+    CHECKING = "checking", _("试导入中")
     DONE = "done", _("已完成")
+    FAILED = "failed", _("未完成")
+
+
+class JobPhase(models.TextChoices):
+    """What a console job is doing now, for the progress bar."""
+    NONE = "", _("—")
+    READING = "reading", _("读取文件")
+    ROWS = "rows", _("逐行校验")
+    FINISHING = "finishing", _("汇总结果")
 
 
 class ImportJob(models.Model):
@@ -32,6 +45,11 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(_("已在册未变"), default=0)
     refused = models.PositiveIntegerField(_("拒绝行数"), default=0)
     error = models.CharField(_("错误"), max_length=500, blank=True)
+    # Console jobs only (the command line reads the file where it lies): the upload, kept privately under
+    # MEDIA_ROOT by content hash, as a path relative to it (roster.uploads).
+    stored_file = models.CharField(_("上传文件"), max_length=200, blank=True)
+    dry_run = models.BooleanField(_("试导入"), default=False)
+    phase = models.CharField(_("阶段"), max_length=10, choices=JobPhase.choices, default=JobPhase.NONE, blank=True)
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -48,6 +66,18 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.org_id} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
 
 
 class ImportRefusal(models.Model):

@@ -16,3 +16,17 @@ def import_job_progress(*, actor, job_id: int) -> dict:
     return {"status": job.status, "rows_done": job.rows_done, "rows_total": job.rows_total,
             "accepted": job.accepted, "unchanged": job.unchanged, "refused": job.refused,
             "checkpoint_row": job.checkpoint_row}
+
+
+def import_job_get(*, actor, pk: int) -> ImportJob:
+    """One job into a union the cadre sees; 404 otherwise, like a missing job."""
+    return get_object_or_404(import_jobs_visible_to(actor).select_related("actor"), pk=pk)
+
+
+def import_jobs_of(*, actor, org):
+    """The jobs into one union (not its subtree), newest first; nothing when the union is out of scope."""
+    return import_jobs_visible_to(actor).filter(org=org).select_related("actor")
+
+
+def import_refusals(job: ImportJob):
+    return job.refusals.order_by("row")

@@ -67,6 +67,53 @@ ROUTES = [
     Route(name="console:member-transfer", method="POST", target="member", kwargs=_by_pk, data=_transfer_to),
 ]
 
+# Roster import (花名册导入): a job belongs to the union it imports into. The job is made and run through the real
+# services by a cadre who manages that union, so its pages, progress bar and refused-rows workbook all exist.
+
+
+def _roster_file():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.roster.tests.files import HEADER, people_rows
+
+    rows = people_rows(2, start=900)
+    rows[1][1] = ""  # one refused row, so the workbook of refused rows has something in it
+    lines = [",".join(HEADER)] + [",".join(str(c) for c in row) for row in rows]
+    return SimpleUploadedFile("花名册.csv", "\n".join(lines).encode("utf-8"), content_type="text/csv")
+
+
+def _roster_job(world, org):
+    from gonghui.orgs.permissions import can_manage_org
+    from gonghui.roster.jobs import import_job_create, import_job_run
+
+    manager = next(u for u in world.users.values() if can_manage_org(u, org))
+    job = import_job_create(org=org, upload=_roster_file(), dry_run=False, actor=manager)
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _failed_roster_job(world, org):
+    from gonghui.roster.models import ImportJob, JobStatus
+
+    job = _roster_job(world, org)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error="矩阵")
+    return job
+
+
+ROUTES += [
+    Route(name="console:roster-jobs", method="GET", target="org", kwargs=_by_pk, setup=lambda world, org: (
+        _roster_job(world, org).org)),
+    Route(name="console:roster-upload", method="GET", target="org", kwargs=_by_pk),
+    Route(name="console:roster-upload", method="POST", target="org", kwargs=_by_pk,
+          data=lambda world, org: {"org": org.pk, "file": _roster_file(), "dry_run": "1"}),
+    Route(name="console:roster-job", method="GET", target="org", kwargs=_by_pk, setup=_roster_job),
+    Route(name="console:roster-job-progress", method="GET", target="org", kwargs=_by_pk, setup=_roster_job),
+    Route(name="console:roster-job-refused", method="GET", target="org", kwargs=_by_pk, setup=_roster_job,
+          unmasks=True),
+    Route(name="console:roster-job-resume", method="POST", target="org", kwargs=_by_pk, setup=_failed_roster_job),
+]
+
 from gonghui.console.tests.matrix_routes_stats import ROUTES as STATS_ROUTES  # noqa: E402
 
 ROUTES += STATS_ROUTES

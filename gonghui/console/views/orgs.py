@@ -2,6 +2,7 @@
 from django.shortcuts import redirect, render
 
 from gonghui.console.decorators import cadre_required
+from gonghui.orgs.permissions import can_manage_org
 from gonghui.orgs.selectors import (
     children_with_counts, org_ancestors, org_get, org_roots, subtree_member_count,
 )
@@ -38,6 +39,7 @@ def org_detail(request, pk: int):
         "truncated": len(children) >= CHILD_LIMIT,
         "limit": CHILD_LIMIT,
         "member_total": subtree_member_count(org),
+        "can_import": org.is_active and can_manage_org(request.user, org),
         "totals": {"orgs": sum(row["orgs"] + 1 for row in children),
                    "grassroots": sum(row["grassroots"] for row in children)},
     }

@@ -1,5 +1,14 @@
-"""`gonghui quickstart`: migrate, build the demo county on first run, print the demo logins, serve."""
+"""`gonghui quickstart`: migrate, build the demo county on first run, print the demo logins, serve.
+
+Next to the development server it starts one background worker (Celery, config/celery.py) in a subprocess, so a
+roster upload on the demo is imported on a fresh machine with nothing else to start. The worker stops with the
+server: on Ctrl+C or SIGTERM here, and, should this process die without cleaning up, through the parent-death
+signal Linux sends it.
+"""
 import os
+import signal
+import subprocess
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -16,8 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--province", default="四川")
         parser.add_argument("--scale", default="county", choices=["county", "city", "province"])
         parser.add_argument("--no-serve", action="store_true", help="只准备数据库，不启动服务")
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务程序（花名册导入等将排队等待）")
 
-    def handle(self, *args, port, province, scale, no_serve, **options):
+    def handle(self, *args, port, province, scale, no_serve, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
         logins_file = settings.DATA_DIR / "demo-logins.txt"
         if not Org.objects.exists():
@@ -28,5 +38,53 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\n平台已启动： http://127.0.0.1:{port}/  （干部后台 /console/，职工门户 /portal/，接口文档 /api/v1/docs）")
+        worker = None if no_worker else start_worker()
+        if worker is not None:
+            self.stdout.write(f"后台任务程序已启动（进程 {worker.pid}），用于花名册导入等后台任务。")
         self.stdout.write("按 Ctrl+C 停止。\n")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        # SIGTERM (a service manager, `kill`) ends the server like Ctrl+C, so the worker is stopped below.
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if worker is not None:
+                stop_worker(worker)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def worker_command() -> list[str]:
+    # solo pool: one process, no forking (SQLite-friendly; a demo needs no parallel imports). Gossip, mingle and
+    # heartbeats are broker chatter a single worker on the file broker does not need.
+    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=warning",
+            "--without-gossip", "--without-mingle", "--without-heartbeat"]
+
+
+def start_worker() -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")}
+    return subprocess.Popen(worker_command(), env=env, cwd=str(settings.BASE_DIR), preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to send SIGTERM when quickstart dies (no-op elsewhere)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def stop_worker(worker: subprocess.Popen, timeout: float = 15) -> None:
+    if worker.poll() is not None:
+        return
+    worker.terminate()  # warm shutdown: a short task ends; a long import is killed below and resumes later
+    try:
+        worker.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
