@@ -27,8 +27,8 @@
   function trendOption(data) {
     var o = base(), ax = axisStyle();
     o.tooltip = { trigger: "axis" };
-    o.legend = { data: ["月末会员", "新发展会员", "转出及离会"], textStyle: { color: o.textStyle.color }, top: 0 };
-    o.grid = { left: 56, right: 56, top: 36, bottom: 28 };
+    o.legend = { data: ["月末会员", "新发展会员", "转出及离会"], textStyle: { color: o.textStyle.color }, bottom: 0 };
+    o.grid = { left: 48, right: 48, top: 32, bottom: 56 };
     o.xAxis = Object.assign({ type: "category", data: data.months }, ax);
     o.yAxis = [Object.assign({ type: "value", name: "人", minInterval: 1, scale: true }, ax),
                Object.assign({ type: "value", name: "人/月", minInterval: 1 }, ax, { splitLine: { show: false } })];
@@ -44,8 +44,9 @@
     var o = base(), ax = axisStyle();
     if (item.kind === "pie") {
       o.legend = { bottom: 0, textStyle: { color: o.textStyle.color } };
-      o.series = [{ type: "pie", radius: ["38%", "66%"], center: ["50%", "44%"], avoidLabelOverlap: true,
-                    label: { formatter: "{d}%", color: o.textStyle.color },
+      // Percentages inside the ring; slivers under 8 degrees stay unlabelled rather than pile up in a corner.
+      o.series = [{ type: "pie", radius: ["36%", "68%"], center: ["50%", "44%"], minShowLabelAngle: 8,
+                    label: { position: "inside", formatter: "{d}%", color: "#fff", fontSize: dark() ? 15 : 11 },
                     data: item.labels.map(function (l, i) { return { name: l, value: item.values[i] }; }) }];
       return o;
     }
