@@ -213,7 +213,7 @@ if GONGHUI_BROKER_URL:
     CELERY_BROKER_URL = GONGHUI_BROKER_URL
 else:
     _QUEUE_DIR = DATA_DIR / "queue"
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
     # One folder for both directions: the web process writes a message file, the worker reads it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_QUEUE_DIR / "messages"), "data_folder_out": str(_QUEUE_DIR / "messages"),
