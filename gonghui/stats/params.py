@@ -1,5 +1,12 @@
-"""Dates and periods typed by a cadre or an API caller, checked once for the console and the API alike."""
+"""Dates and periods typed by a cadre or an API caller, checked once for the console and the API alike.
+
+The figures are kept per month (gonghui.stats.periods): an as-of date means the end of its month, a period the
+whole months from its start's to its end's. The functions here return those resolved days, so every page and
+answer states exactly what it counted (31 May for "2025-05-17"; today for a day of the current month).
+"""
 from datetime import date
+
+from gonghui.stats.periods import month_end, month_of
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -30,8 +37,13 @@ def parse_day(value, *, field: str, label: str, default: date | None = None) -> 
     return day
 
 
+def month_close(day: date) -> date:
+    """The last counted day of `day`'s month: its end, or today in the current month."""
+    return min(month_end(day), today())
+
+
 def as_of_date(value) -> date:
-    return parse_day(value, field="as_of", label="统计日期", default=today())
+    return month_close(parse_day(value, field="as_of", label="统计日期", default=today()))
 
 
 def period(start, end) -> tuple[date, date]:
@@ -40,7 +52,7 @@ def period(start, end) -> tuple[date, date]:
     start_day = parse_day(start, field="start", label="开始日期", default=date(end_day.year, 1, 1))
     if start_day > end_day:
         raise ValidationError({"start": ["开始日期不能晚于结束日期"]})
-    return start_day, end_day
+    return month_of(start_day), month_close(end_day)
 
 
 def months_param(value, default: int = 12) -> int:

@@ -35,11 +35,15 @@ def test_figures_as_of_a_past_date(api_as, demo):
     assert body["as_of"] == "2024-12-31"
     assert body["figures"] == live_figures(demo.county, as_of=date(2024, 12, 31))
     assert body["figures"]["members"] == 2  # 张伟 (2020) and 王秀英 (2024); the riders joined in 2025
+    # Figures are kept per month: the answer names the day it counted to, the end of the month asked about.
+    body = api_as(demo.county_cadre).get(f"/api/v1/stats/orgs/{demo.county.pk}/figures", {"as_of": "2025-02-10"}).json()
+    assert body["as_of"] == "2025-02-28" and body["figures"]["members"] == 3
 
 
 def test_flows_of_a_period(api_as, demo):
     body = api_as(demo.county_cadre).get(f"/api/v1/stats/orgs/{demo.county.pk}/flows",
                                          {"start": "2025-01-01", "end": "2025-06-30"}).json()
+    assert (body["start"], body["end"]) == ("2025-01-01", "2025-06-30")
     assert body["flows"] == period_flows(demo.county, start=date(2025, 1, 1), end=date(2025, 6, 30))
     assert body["flows"]["joined"] == 2 and body["flows"]["joined_new_forms"] == 2
 

@@ -124,6 +124,11 @@ def test_a_past_date_shows_the_state_then_and_a_bad_date_is_refused_in_chinese(c
     html = client.get(url, {"as_of": "2019-12-31"}).content.decode()
     assert numbers(html, "figure")["members"] == str(live_figures(demo.county, as_of=date(2019, 12, 31))["members"])
 
+    # Figures are kept per month: a day in the past stands for the end of its month, and the page says so.
+    html = client.get(url, {"as_of": "2019-12-15"}).content.decode()
+    assert "截至 2019年12月31日" in html
+    assert numbers(html, "figure")["members"] == str(live_figures(demo.county, as_of=date(2019, 12, 31))["members"])
+
     html = client.get(url, {"as_of": "2025-13-01"}).content.decode()
     assert "统计日期格式应为 YYYY-MM-DD" in html
     html = client.get(url, {"as_of": "2999-01-01"}).content.decode()
