@@ -6,7 +6,7 @@ page, where building the SQL used to cost more than running it (bench/join.py).
 from dataclasses import dataclass
 from datetime import datetime
 
-from gonghui.accounts.models import ApiToken, Role, User
+from gonghui.accounts.models import ApiToken, PrivacyNotice, Role, SmsCode, User
 from gonghui.core.prepared import PreparedQuery, model_fields
 from gonghui.orgs.models import Org
 
@@ -51,3 +51,29 @@ def roles_of(user_id: int) -> list[Role]:
         role.org = Org.from_db("default", _ROLE_ORG_FIELDS, row[split:])
         roles.append(role)
     return roles
+
+
+_NOTICE_FIELDS = model_fields(PrivacyNotice, ("id", "purpose", "version"))
+_NOTICE = PreparedQuery(
+    lambda p: PrivacyNotice.objects.filter(purpose=p.purpose).order_by("-published_at", "-pk")
+    .values_list(*_NOTICE_FIELDS)[:1], strings=("purpose",))
+
+
+def notice_newest(purpose: str) -> PrivacyNotice | None:
+    """The newest notice of a purpose, its id and version only (the text is read when it is shown)."""
+    rows = _NOTICE.rows(purpose=purpose)
+    return PrivacyNotice.from_db("default", _NOTICE_FIELDS, rows[0]) if rows else None
+
+
+_SMS_FIELDS = model_fields(SmsCode, ("id", "code_hash", "expires_at", "attempts", "used_at"))
+# Only the newest code counts; locked until the verifying transaction ends (no-op on SQLite, whose writer
+# lock already serialises it).
+_SMS_NEWEST = PreparedQuery(
+    lambda p: SmsCode.objects.select_for_update().filter(phone_hash=p.phone_hash, purpose=p.purpose)
+    .order_by("-created_at", "-pk").values_list(*_SMS_FIELDS)[:1], strings=("phone_hash", "purpose"))
+
+
+def sms_code_newest_locked(phone_hash: str, purpose: str) -> SmsCode | None:
+    """Must run inside a transaction."""
+    rows = _SMS_NEWEST.rows(phone_hash=phone_hash, purpose=purpose)
+    return SmsCode.from_db("default", _SMS_FIELDS, rows[0]) if rows else None

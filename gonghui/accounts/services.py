@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.accounts.choices import RoleKind
 from gonghui.accounts.models import ApiToken, Consent, PrivacyNotice, Role, SmsCode, User, phone_index
+from gonghui.accounts.selectors import sms_code_newest_locked
 from gonghui.core import audit, crypto
 from gonghui.core.context import client_ip
 from gonghui.core.phone import InvalidPhone, normalize_phone
@@ -133,12 +134,12 @@ def sms_code_verify(*, phone: str, code: str, purpose: str = "login") -> None:
     except InvalidPhone as exc:
         raise ValidationError({"phone": exc.message}) from None
     error = None
-    with transaction.atomic():
+    # No savepoint when a caller's transaction holds this (the join application's): nothing in here raises
+    # but a database error, which must undo the caller's work anyway; and a savepoint is two round trips.
+    with transaction.atomic(savepoint=False):
         # Only the newest code counts: once a newer one is sent (or the newest is used), older codes still
         # inside their five minutes must not work.
-        sms = (SmsCode.objects.select_for_update()
-               .filter(phone_hash=phone_index(phone), purpose=purpose)
-               .order_by("-created_at", "-pk").first())
+        sms = sms_code_newest_locked(phone_index(phone), purpose)
         if sms is None or sms.used_at is not None:
             error = _("请先获取短信验证码")
         elif sms.expires_at < timezone.now():

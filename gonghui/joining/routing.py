@@ -15,6 +15,7 @@ from gonghui.core.scoping import subtree_q
 from gonghui.joining.choices import RouteReason
 from gonghui.orgs.choices import OrgKind, OrgLevel, OrgStatus
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import federation_of, org_by_pk
 
 _NEW_FORMS_KINDS = (OrgKind.INDUSTRY, OrgKind.REGIONAL)
 
@@ -50,7 +51,7 @@ def _employer_union(org: Org) -> Org:
     seen = set()
     while org.status == OrgStatus.MERGED and org.merged_into_id and org.pk not in seen:
         seen.add(org.pk)
-        org = Org.objects.get(pk=org.merged_into_id)
+        org = org_by_pk(org.merged_into_id)
     if org.kind != OrgKind.GRASSROOTS:
         raise ValidationError({"employer_org": _("“%(name)s”不是单位的基层工会，请重新选择所在单位") % {"name": org.name}})
     if org.status != OrgStatus.ACTIVE:
@@ -60,8 +61,7 @@ def _employer_union(org: Org) -> Org:
 
 
 def _federation(division: str, level: str) -> Org | None:
-    return (Org.objects.filter(kind=OrgKind.FEDERATION, level=level, division_code=division, status=OrgStatus.ACTIVE)
-            .order_by("depth", "pk").first())
+    return federation_of(division, level)
 
 
 def _new_forms_union(county: str, code: str, form: str, *, is_city: bool) -> Org | None:

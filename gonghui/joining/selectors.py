@@ -11,6 +11,7 @@ from gonghui.joining.choices import ApplicationStatus
 from gonghui.joining.models import JoinApplication
 from gonghui.orgs.choices import OrgKind, OrgLevel, OrgStatus
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_by_pk
 
 EMPLOYER_QUERY_MIN = 2
 
@@ -95,7 +96,7 @@ def employer_union_get(pk: int) -> Org:
     Not scoped: the join form is public and any grassroots union may be picked; routing then refuses a union
     that is closed or is not a grassroots union.
     """
-    org = Org.objects.filter(pk=pk).first()
+    org = org_by_pk(pk)
     if org is None:
         raise ValidationError({"employer_org": _("所选单位工会不存在，请重新查找")})
     return org

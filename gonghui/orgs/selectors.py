@@ -3,8 +3,30 @@ from django.db import connection
 from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404
 
+from gonghui.core.prepared import PreparedQuery
 from gonghui.core.scoping import PATH_END, actor_paths, subtree_q
+from gonghui.orgs.choices import OrgKind, OrgStatus
 from gonghui.orgs.models import Org
+
+# Whole org rows for the one-tap join's reads, compiled once per process (core.prepared; bench/join.py).
+_ORG_FIELDS = tuple(f.attname for f in Org._meta.concrete_fields)
+_ORG_BY_PK = PreparedQuery(lambda p: Org.objects.filter(pk=p.pk).values_list(*_ORG_FIELDS))
+_FEDERATION = PreparedQuery(
+    lambda p: Org.objects.filter(kind=OrgKind.FEDERATION, level=p.level, division_code=p.division,
+                                 status=OrgStatus.ACTIVE).order_by("depth", "pk").values_list(*_ORG_FIELDS)[:1],
+    strings=("level", "division"))
+
+
+def org_by_pk(pk: int) -> Org | None:
+    """Any org by id, unscoped: for public choices (the join form's employer) that the caller checks."""
+    rows = _ORG_BY_PK.rows(pk=pk)
+    return Org.from_db("default", _ORG_FIELDS, rows[0]) if rows else None
+
+
+def federation_of(division: str, level: str) -> Org | None:
+    """The active federation of a division at a level (the shallowest, then the oldest), unscoped."""
+    rows = _FEDERATION.rows(level=level, division=division)
+    return Org.from_db("default", _ORG_FIELDS, rows[0]) if rows else None
 
 
 def org_get(*, actor, pk: int) -> Org:

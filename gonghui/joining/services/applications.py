@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.models import PrivacyNotice
+from gonghui.accounts.selectors import notice_newest
 from gonghui.accounts.services import consent_give, sms_code_verify
 from gonghui.core import audit, crypto, idnumber
 from gonghui.core.masking import mask_id_number
+from gonghui.core.prepared import PreparedQuery
 from gonghui.core.phone import InvalidPhone, normalize_phone
 from gonghui.core.sms import send_sms
 from gonghui.joining import notice as join_notice
@@ -100,8 +102,7 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
     if len(employer_name) > 200 or len(platform_company) > 100:
         raise ValidationError({"employer_name": _("单位或平台名称过长")})
     # Only the id and version: the text (a page of Chinese) is read when the notice is shown, not here.
-    notice = (PrivacyNotice.objects.filter(purpose=join_notice.PURPOSE).order_by("-published_at", "-pk")
-              .only("id", "purpose", "version").first() or privacy_notice_current())
+    notice = notice_newest(join_notice.PURPOSE) or privacy_notice_current()
     if not consent_version:
         raise ValidationError({"consent_version": _("请阅读并同意个人信息处理告知")})
     if str(consent_version) != notice.version:
@@ -160,8 +161,14 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
     return application
 
 
+_MEMBER_BY_ID = PreparedQuery(
+    lambda p: Member.objects.filter(id_number_hash=p.id_hash).values_list("status", "org__name")[:1],
+    strings=("id_hash",))
+
+
 def _refuse_members(id_hash: str, id_value: str) -> None:
-    member = Member.objects.filter(id_number_hash=id_hash).values_list("status", "org__name").first()
+    rows = _MEMBER_BY_ID.rows(id_hash=id_hash)
+    member = rows[0] if rows else None
     if member is not None and member[0] not in REJOINABLE:
         raise ValidationError({"id_number": _("此人（%(id)s）已是“%(org)s”的会员，无需重复申请入会") % {
             "id": mask_id_number(id_value), "org": member[1]}})
