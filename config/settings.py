@@ -211,6 +211,9 @@ GONGHUI_UPLOAD_MAX_MB = env_int("GONGHUI_UPLOAD_MAX_MB", 50)
 GONGHUI_BROKER_URL = env_str("GONGHUI_BROKER_URL")
 if GONGHUI_BROKER_URL:
     CELERY_BROKER_URL = GONGHUI_BROKER_URL
+    # Redis hands an unacknowledged message to another worker after this long; a province's import may run
+    # for an hour, and a second run of one job only stops at its checkpoint (roster.jobs), so be generous.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 else:
     _QUEUE_DIR = DATA_DIR / "queue"
     CELERY_BROKER_URL = "filesystem://localhost/"
