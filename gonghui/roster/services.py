@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import audit, crypto
+from gonghui.core import audit
 from gonghui.core.scoping import actor_paths
 from gonghui.members.choices import MemberStatus
 from gonghui.members.models import Member
@@ -29,8 +29,10 @@ from gonghui.orgs.permissions import can_manage_org
 from gonghui.stats import upkeep as stats_upkeep
 from gonghui.roster.models import ImportJob, ImportRefusal, JobStatus
 from gonghui.roster.parsing import open_roster
-from gonghui.roster.validation import Candidate, Refusal, RowChecker
-from gonghui.roster.writing import insert_members
+from gonghui.roster.pipeline import Prepared, prepared_chunks, use_worker
+from gonghui.roster.tuning import import_session
+from gonghui.roster.validation import Refusal, RowChecker
+from gonghui.roster.writing import RowMaker, insert_members
 
 Progress = Callable[[int, int], None]
 _HELD = frozenset({MemberStatus.ACTIVE, MemberStatus.RETAINED, MemberStatus.TRANSFERRED})
@@ -60,10 +62,13 @@ class ImportResult:
 
 
 def roster_import(*, path, org: Org, actor, dry_run: bool = False, chunk_size: int = 5000,
-                  job: ImportJob | None = None, progress: Progress | None = None) -> ImportResult:
+                  job: ImportJob | None = None, progress: Progress | None = None,
+                  parallel: bool | None = None) -> ImportResult:
     """Import the members in `path` into `org`. `actor` None is the system (the CLI without --as).
 
     A dry run checks every row (the database is read, never written) and reports what a real run would do.
+    `parallel` None: check rows in a second process when the machine has a spare core and the file is big
+    enough (pipeline.use_worker); True / False force it either way.
     Raises PermissionDenied, ValidationError (a closed union), parsing.RosterFileError (unreadable file or no
     header row) and ImportConflict.
     """
@@ -73,8 +78,7 @@ def roster_import(*, path, org: Org, actor, dry_run: bool = False, chunk_size: i
     if not org.is_active:
         raise ValidationError(_("工会“%(name)s”已撤销，不能导入会员") % {"name": org.name})
     roster = open_roster(path)
-    today = timezone.localdate()
-    checker = RowChecker(roster.columns, today=today)
+    checker = RowChecker(roster.columns, today=timezone.localdate())
     result = ImportResult(file_sha256=roster.sha256, org_code=org.code, dry_run=dry_run,
                           rows_total=roster.rows_total())
     if not dry_run:
@@ -83,18 +87,13 @@ def roster_import(*, path, org: Org, actor, dry_run: bool = False, chunk_size: i
         result.resumed_from_row = job.rows_done
     run = _Run(org=org, actor=actor, job=job, result=result, progress=progress)
     start = job.rows_done if job is not None else 0
-    batch: list[tuple[int, list]] = []
-    index = -1
-    for index, (number, cells) in enumerate(roster.data_rows()):
-        if index < start:
-            checker.remember(number, cells)
-            continue
-        batch.append((number, cells))
-        if len(batch) >= chunk_size:
-            run.chunk(checker, batch, rows_done=index + 1)
-            batch = []
-    if batch:
-        run.chunk(checker, batch, rows_done=index + 1)
+    if parallel is None:
+        parallel = use_worker(result.rows_total - start)
+    maker = RowMaker(org_id=org.pk, vendor=connection.vendor, encrypt=not dry_run)
+    with import_session(write=not dry_run):
+        for prepared in prepared_chunks(roster, checker, maker, start=start, chunk_size=chunk_size,
+                                        parallel=parallel):
+            run.chunk(prepared)
     if not dry_run:
         run.finish(file_name=Path(path).name)
     return result
@@ -121,29 +120,20 @@ class _Run:
         self.actor_id = getattr(actor, "pk", None)
         self.visible = None if actor is None else actor_paths(actor)
 
-    def chunk(self, checker: RowChecker, batch: list[tuple[int, list]], *, rows_done: int) -> None:
-        refusals: list[Refusal] = []
-        candidates: list[Candidate] = []
-        last_row = batch[-1][0]
-        for number, cells in batch:
-            outcome = checker.check(number, cells)
-            if isinstance(outcome, Candidate):
-                candidates.append(outcome)
-            elif outcome is not None:
-                refusals.append(outcome)
+    def chunk(self, prepared: Prepared) -> None:
         if self.job is None:
-            new, unchanged, more = self._sort(candidates)
-            self._count(len(new), unchanged, refusals + more, rows_done)
+            new, unchanged, more = self._sort(prepared)
+            self._count(len(new), unchanged, prepared.refusals + more, prepared.rows_done)
             return
         with transaction.atomic():
             # The union first, then the job: the order member_join takes (org before member).
             Org.objects.select_for_update().filter(pk=self.org.pk).first()
             job = ImportJob.objects.select_for_update().get(pk=self.job.pk)
-            if job.status != JobStatus.RUNNING or job.rows_done != rows_done - len(batch):
+            if job.status != JobStatus.RUNNING or job.rows_done != prepared.rows_done - prepared.size:
                 raise ImportConflict(_("另一个进程正在把这个文件导入到该工会，请等它结束后再试"))
-            new, unchanged, more = self._sort(candidates)
-            refusals = sorted(refusals + more, key=lambda r: r.row)
-            inserted = insert_members(self._rows(new), actor_id=self.actor_id, now=timezone.now())
+            new, unchanged, more = self._sort(prepared)
+            refusals = sorted(prepared.refusals + more, key=lambda r: r.row)
+            inserted = insert_members(new, org_id=self.org.pk, actor_id=self.actor_id, now=timezone.now())
             # A person registered by someone else between our look-up and the insert (PostgreSQL only):
             # they are on the register, so they count as unchanged rather than disappear.
             unchanged += len(new) - inserted
@@ -153,10 +143,10 @@ class _Run:
             ImportRefusal.objects.bulk_create(
                 [ImportRefusal(job=job, row=r.row, reason=r.reason, message=r.message[:300]) for r in refusals])
             ImportJob.objects.filter(pk=job.pk).update(
-                rows_done=rows_done, checkpoint_row=last_row, accepted=F("accepted") + inserted,
+                rows_done=prepared.rows_done, checkpoint_row=prepared.last_row, accepted=F("accepted") + inserted,
                 unchanged=F("unchanged") + unchanged, refused=F("refused") + len(refusals),
                 updated_at=timezone.now())
-        self._count(inserted, unchanged, refusals, rows_done)
+        self._count(inserted, unchanged, refusals, prepared.rows_done)
 
     def _count(self, accepted: int, unchanged: int, refusals: list[Refusal], rows_done: int) -> None:
         self.result.accepted += accepted
@@ -165,26 +155,28 @@ class _Run:
         if self.progress is not None:
             self.progress(rows_done, self.result.rows_total)
 
-    def _sort(self, candidates: list[Candidate]) -> tuple[list[Candidate], int, list[Refusal]]:
+    def _sort(self, prepared: Prepared) -> tuple[list[list], int, list[Refusal]]:
         """Split by what the register already holds: new people, members of this union, everyone else."""
-        existing = _existing([c.id_hash for c in candidates])
+        existing = _existing(prepared.hashes)
+        if not existing:
+            return prepared.rows, 0, []
         other_orgs = {org_id for org_id, _status in existing.values() if org_id != self.org.pk}
         names = {o.pk: o for o in Org.objects.filter(pk__in=other_orgs).only("pk", "name", "path")}
         new, unchanged, refusals = [], 0, []
-        for c in candidates:
-            held = existing.get(c.id_hash)
+        for id_hash, number, row in zip(prepared.hashes, prepared.numbers, prepared.rows):
+            held = existing.get(id_hash)
             if held is None:
-                new.append(c)
+                new.append(row)
                 continue
             org_id, status = held
             if status not in _HELD:
-                refusals.append(Refusal(c.row, "member_former", _(
+                refusals.append(Refusal(number, "member_former", _(
                     "此人的会籍状态为“%(s)s”，不能通过导入登记；如需重新入会，请在会员管理中办理") % {
                     "s": MemberStatus(status).label}))
             elif org_id == self.org.pk:
                 unchanged += 1
             else:
-                refusals.append(Refusal(c.row, "member_elsewhere", _(
+                refusals.append(Refusal(number, "member_elsewhere", _(
                     "此人已是“%(org)s”的会员，未导入；如需调入本工会，请办理转会") % {
                     "org": self._org_name(names.get(org_id))}))
         return new, unchanged, refusals
@@ -196,20 +188,6 @@ class _Run:
         if self.visible is None or any(org.path.startswith(p) for p in self.visible):
             return org.name
         return _("其他工会")
-
-    def _rows(self, new: list[Candidate]) -> list[dict]:
-        now = timezone.now()
-        rows = []
-        for c in new:
-            row = dict(c.values)
-            row.update(org_id=self.org.pk, id_number_hash=c.id_hash, status=MemberStatus.ACTIVE,
-                       id_number_enc=crypto.encrypt(c.id_value, context=b"id_number"),
-                       created_at=now, updated_at=now)
-            if c.phone:
-                row["phone_enc"] = crypto.encrypt(c.phone, context=b"phone")
-                row["phone_hash"] = crypto.blind_index(c.phone, purpose="phone")
-            rows.append(row)
-        return rows
 
     def finish(self, *, file_name: str) -> None:
         with transaction.atomic():

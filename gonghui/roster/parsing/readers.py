@@ -31,6 +31,9 @@ class RosterFileError(ValueError):
         self.code = code
         self.message = message
 
+    def __reduce__(self):  # raised in the import's worker process, raised again in its parent
+        return type(self), (self.code, self.message)
+
 
 @dataclass
 class FileFacts:
