@@ -68,14 +68,3 @@ def org_vector(org) -> dict[str, int]:
     if org.kind == OrgKind.GRASSROOTS and org.employee_count:
         vector["employees"] = org.employee_count
     return vector
-
-
-def org_q_for(key: str, prefix: str = "") -> Q:
-    """SQL side of org_vector for the count keys (employees is a sum, see live)."""
-    active = Q(**{f"{prefix}status": OrgStatus.ACTIVE})
-    if key == "orgs_total":
-        return active
-    if key == "grassroots_new_forms":
-        return active & Q(**{f"{prefix}new_forms": True, f"{prefix}kind__in": list(NEW_FORMS_KINDS)})
-    kind = key.removeprefix("orgs_")
-    return active & Q(**{f"{prefix}kind": kind})
