@@ -76,6 +76,35 @@ def _event_columns() -> list[str]:
             ("member", "kind", "org", "on", "reason_code", "note", "actor", "created_at")]
 
 
+def _copy_straight(cursor, rows: list[list], *, actor_id, now) -> int | None:
+    """PostgreSQL, the usual case: COPY the members, with ids drawn from their sequence beforehand, and their
+    events straight into their tables — no staging table, no INSERT … SELECT. The caller looked the ID numbers
+    up in this transaction, so a conflict means someone registered one of these people since; then this
+    undoes itself (savepoint) and answers None, and the staged, conflict-proof insert does the chunk."""
+    import psycopg
+
+    q = connection.ops.quote_name
+    member_table, event_table = Member._meta.db_table, MembershipEvent._meta.db_table
+    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                   [member_table, len(rows)])
+    ids = [i for (i,) in cursor.fetchall()]
+    at_org, at_joined = _AT["org_id"], _AT["joined_on"]
+    join = MembershipChange.JOIN.value
+    cursor.execute("SAVEPOINT roster_copy")
+    try:
+        with cursor.copy(f"COPY {q(member_table)} (id, {', '.join(q(c) for c in COLUMNS)}) FROM STDIN") as copy:
+            for member_id, values in zip(ids, rows):
+                copy.write_row([member_id, *values])
+    except psycopg.errors.UniqueViolation:
+        cursor.execute("ROLLBACK TO SAVEPOINT roster_copy")
+        return None
+    cursor.execute("RELEASE SAVEPOINT roster_copy")
+    with cursor.copy(f"COPY {q(event_table)} ({', '.join(q(c) for c in _event_columns())}) FROM STDIN") as copy:
+        for member_id, values in zip(ids, rows):
+            copy.write_row((member_id, join, values[at_org], values[at_joined], "", "", actor_id, now))
+    return len(rows)
+
+
 def insert_members(rows: list[list], *, org_id: int, actor_id, now) -> int:
     """Insert members (RowMaker rows of union `org_id`) and a JOIN event for each row inserted; returns the count.
 
@@ -90,6 +119,9 @@ def insert_members(rows: list[list], *, org_id: int, actor_id, now) -> int:
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
         if connection.vendor == "postgresql":
+            inserted = _copy_straight(cursor, rows, actor_id=actor_id, now=now)
+            if inserted is not None:
+                return inserted
             cursor.execute(f"CREATE TEMP TABLE roster_stage ON COMMIT DROP AS "
                            f"SELECT {columns} FROM {member_table} WITH NO DATA")
             with cursor.copy(f"COPY roster_stage ({columns}) FROM STDIN") as copy:

@@ -94,3 +94,30 @@ def test_a_writer_that_stops_early_stops_the_worker(tmp_path):
     assert (first.rows_done, first.size, len(first.rows)) == (5, 5, 5)
     chunks.close()  # what an exception in the writer does to the generator
     assert multiprocessing.active_children() == []
+
+
+def test_a_person_registered_between_look_up_and_write_is_skipped_and_gets_no_event():
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from gonghui.members.models import MembershipEvent
+    from gonghui.roster.writing import insert_members
+
+    org = _union("P3")
+    maker = RowMaker(org_id=org.pk, vendor=connection.vendor)
+    maker.stamp()
+
+    def row(n: int) -> list:
+        pid = person(n)
+        values = {"name": f"职工{n}", "name_initials": "zg", "birth_date": date(1990, 1, 1),
+                  "joined_on": date(2023, 5, 1), "gender": "1" if int(pid[16]) % 2 else "2"}
+        return maker.make(values, id_value=pid, id_hash=crypto.blind_index(pid, purpose="id_number"), phone="")
+
+    with transaction.atomic():
+        assert insert_members([row(1)], org_id=org.pk, actor_id=None, now=timezone.now()) == 1
+    with transaction.atomic():  # row 1 again, as if someone had registered that person meanwhile
+        assert insert_members([row(2), row(1), row(3)], org_id=org.pk, actor_id=None, now=timezone.now()) == 2
+    assert Member.objects.filter(org=org).count() == 3
+    assert MembershipEvent.objects.filter(org=org, kind="1").count() == 3
+    assert sorted(MembershipEvent.objects.filter(org=org).values_list("member__name", flat=True)) == [
+        "职工1", "职工2", "职工3"]
