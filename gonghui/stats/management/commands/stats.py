@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 return
             names = dict(Org.objects.filter(pk__in={d.org_id for d in found[:SHOWN]}).values_list("pk", "name"))
             for d in found[:SHOWN]:
-                label = LABELS.get(d.key, d.key)
+                label = LABELS.get(d.key) or f"{d.key.removeprefix('born_')}年出生的在册会员"
                 self.stdout.write(f"{names.get(d.org_id, d.org_id)}：{label} 台账 {d.stored}，原始记录 {d.counted}")
             if len(found) > SHOWN:
                 self.stdout.write(f"……共 {len(found)} 处差异")
