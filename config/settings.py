@@ -233,6 +233,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One long import must not hold back the messages behind it in a prefetch buffer.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
+# Periodic tasks, sent by `celery -A config beat` (quickstart runs one). stats.fold: see gonghui/stats/tasks.py.
+CELERY_BEAT_SCHEDULE = {"stats-fold": {"task": "stats.fold", "schedule": 60.0}}
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,8 @@
-"""`gonghui quickstart` runs a real background worker on the file broker, and the worker stops with it.
+"""`gonghui quickstart` runs a real background worker (and beat) on the file broker, and they stop with it.
 
 A fresh data directory (SQLite, queue folder, uploads) with one union and its chair; quickstart serves it with
 its worker; a roster upload is queued as the console queues it; the worker imports it; SIGTERM to quickstart
-stops the worker too. Processes here are real (no eager mode, no in-memory broker).
+stops the worker and beat too. Processes here are real (no eager mode, no in-memory broker).
 """
 import os
 import signal
@@ -94,8 +94,9 @@ def test_quickstart_s_worker_imports_a_queued_roster_and_stops_with_quickstart(t
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while not any("celery" in cmd and "worker" in cmd for cmd in _session_processes(proc.pid).values()):
-            assert proc.poll() is None and time.monotonic() < deadline, "no worker started"
+        while not all(any(f"config {kind}" in cmd for cmd in _session_processes(proc.pid).values())
+                      for kind in ("worker", "beat")):
+            assert proc.poll() is None and time.monotonic() < deadline, "no worker or no beat started"
             time.sleep(0.5)
 
         job_id = int(_manage(env, "shell", stdin=UPLOAD).strip().splitlines()[-1])

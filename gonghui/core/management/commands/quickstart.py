@@ -1,9 +1,9 @@
 """`gonghui quickstart`: migrate, build the demo county on first run, print the demo logins, serve.
 
-Next to the development server it starts one background worker (Celery, config/celery.py) in a subprocess, so a
-roster upload on the demo is imported on a fresh machine with nothing else to start. The worker stops with the
-server: on Ctrl+C or SIGTERM here, and, should this process die without cleaning up, through the parent-death
-signal Linux sends it.
+Next to the development server it starts one background worker (Celery, config/celery.py) and the scheduler of
+periodic tasks (Celery beat) in subprocesses, so a roster upload on the demo is imported, and the figures are
+folded, on a fresh machine with nothing else to start. They stop with the server: on Ctrl+C or SIGTERM here,
+and, should this process die without cleaning up, through the parent-death signal Linux sends them.
 """
 import os
 import signal
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--province", default="四川")
         parser.add_argument("--scale", default="county", choices=["county", "city", "province"])
         parser.add_argument("--no-serve", action="store_true", help="只准备数据库，不启动服务")
-        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务程序（花名册导入等将排队等待）")
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务程序和定时任务（花名册导入等将排队等待）")
 
     def handle(self, *args, port, province, scale, no_serve, no_worker, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -38,9 +38,10 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\n平台已启动： http://127.0.0.1:{port}/  （干部后台 /console/，职工门户 /portal/，接口文档 /api/v1/docs）")
-        worker = None if no_worker else start_worker()
-        if worker is not None:
-            self.stdout.write(f"后台任务程序已启动（进程 {worker.pid}），用于花名册导入等后台任务。")
+        background = [] if no_worker else start_background()
+        if background:
+            self.stdout.write(f"后台任务程序已启动（进程 {', '.join(str(p.pid) for p in background)}），"
+                              "用于花名册导入和统计汇总等后台任务。")
         self.stdout.write("按 Ctrl+C 停止。\n")
         # SIGTERM (a service manager, `kill`) ends the server like Ctrl+C, so the worker is stopped below.
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -48,8 +49,8 @@ class Command(BaseCommand):
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:
             signal.signal(signal.SIGTERM, previous)
-            if worker is not None:
-                stop_worker(worker)
+            for process in background:
+                stop_process(process)
 
 
 def _raise_interrupt(signum, frame):
@@ -59,13 +60,20 @@ def _raise_interrupt(signum, frame):
 def worker_command() -> list[str]:
     # solo pool: one process, no forking (SQLite-friendly; a demo needs no parallel imports). Gossip, mingle and
     # heartbeats are broker chatter a single worker on the file broker does not need.
-    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=warning",
+    return [sys.executable, "-m", "celery", "--quiet", "-A", "config", "worker", "--pool=solo", "--loglevel=warning",
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
 
 
-def start_worker() -> subprocess.Popen:
+def beat_command() -> list[str]:
+    """The scheduler of periodic tasks (settings.CELERY_BEAT_SCHEDULE), its state file in the data directory."""
+    return [sys.executable, "-m", "celery", "--quiet", "-A", "config", "beat", "--loglevel=warning",
+            f"--schedule={settings.DATA_DIR / 'celerybeat-schedule'}"]
+
+
+def start_background() -> list[subprocess.Popen]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")}
-    return subprocess.Popen(worker_command(), env=env, cwd=str(settings.BASE_DIR), preexec_fn=_die_with_parent)
+    return [subprocess.Popen(command, env=env, cwd=str(settings.BASE_DIR), preexec_fn=_die_with_parent)
+            for command in (worker_command(), beat_command())]
 
 
 def _die_with_parent() -> None:
@@ -79,12 +87,12 @@ def _die_with_parent() -> None:
         pass
 
 
-def stop_worker(worker: subprocess.Popen, timeout: float = 15) -> None:
-    if worker.poll() is not None:
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    if process.poll() is not None:
         return
-    worker.terminate()  # warm shutdown: a short task ends; a long import is killed below and resumes later
+    process.terminate()  # warm shutdown: a short task ends; a long import is killed below and resumes later
     try:
-        worker.wait(timeout=timeout)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+        process.kill()
+        process.wait()
