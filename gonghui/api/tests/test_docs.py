@@ -27,6 +27,11 @@ TRANSFER_PATHS = {"/api/v1/transfers", "/api/v1/transfers/{transfer_id}", "/api/
                   "/api/v1/transfers/{transfer_id}/decline", "/api/v1/transfers/{transfer_id}/cancel",
                   "/api/v1/unions/search"}
 OPERATIONS |= TRANSFER_OPERATIONS
+# Statistics (统计): the figures of an org's subtree, the same the console's dashboard shows.
+STATS_OPERATIONS = {"stats_figure_list", "stats_figures", "stats_flows", "stats_trend", "stats_children"}
+STATS_PATHS = {"/api/v1/stats/figures", "/api/v1/stats/orgs/{org_id}/figures", "/api/v1/stats/orgs/{org_id}/flows",
+               "/api/v1/stats/orgs/{org_id}/trend", "/api/v1/stats/orgs/{org_id}/children"}
+OPERATIONS |= STATS_OPERATIONS
 
 
 def api_url_names() -> set[str]:
@@ -53,7 +58,7 @@ def test_the_openapi_document_loads_and_lists_every_route(db, client):
     assert schema["openapi"].startswith("3.")
     operation_ids = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert operation_ids == OPERATIONS == api_url_names()
-    assert set(schema["paths"]) - JOIN_PATHS - TRANSFER_PATHS == {"/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/children",
+    assert set(schema["paths"]) - JOIN_PATHS - TRANSFER_PATHS - STATS_PATHS == {"/api/v1/orgs", "/api/v1/orgs/{org_id}", "/api/v1/orgs/{org_id}/children",
                                     "/api/v1/members", "/api/v1/members/{member_id}", "/api/v1/me",
                                     "/api/v1/cards/verify", "/api/v1/cards/public-key"}
     for path, operations in schema["paths"].items():
