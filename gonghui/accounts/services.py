@@ -17,6 +17,7 @@ from gonghui.accounts.selectors import sms_code_newest_locked
 from gonghui.core import audit, crypto
 from gonghui.core.context import client_ip
 from gonghui.core.phone import InvalidPhone, normalize_phone
+from gonghui.core.prepared import insert
 from gonghui.core.sms import send_sms
 from gonghui.orgs.permissions import can_manage_org
 
@@ -163,7 +164,7 @@ def consent_give(*, user: User, notice: PrivacyNotice, ip: str | None = None) ->
     The Consent row is itself the proof of consent, so no audit event repeats it; the service that asked
     for the consent (a join application) records its own event pointing at it.
     """
-    return Consent.objects.create(user=user, notice=notice, ip=ip or client_ip.get())
+    return insert(Consent(user=user, notice=notice, ip=ip or client_ip.get()))
 
 
 def worker_for_phone(*, phone: str) -> User:

@@ -5,6 +5,7 @@ from django.db import connection
 
 from gonghui.core.context import client_ip
 from gonghui.core.models import AuditEvent
+from gonghui.core.prepared import insert
 
 
 def record(
@@ -25,7 +26,8 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
     user = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
+    # core.prepared.insert: the INSERT built once; every service writes one of these.
+    return insert(AuditEvent(
         actor=user,
         actor_label=_label(actor),
         action=action,
@@ -35,7 +37,7 @@ def record(
         before=before,
         after=after,
         ip=client_ip.get(),
-    )
+    ))
 
 
 def _label(actor) -> str:

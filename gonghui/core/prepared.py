@@ -22,6 +22,7 @@ from threading import Lock
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models import Model
 
 _INT_BASE = -7_300_000_000_000  # sentinel ints: far outside any id, count or year the queries compare with
 _STR_MARK = "\x00gonghui-param:"
@@ -109,3 +110,42 @@ def model_fields(model, names) -> tuple[str, ...]:
     if len(ordered) != len(wanted):
         raise ValueError(f"not concrete fields of {model.__name__}: {sorted(wanted - set(ordered))}")
     return ordered
+
+
+# --- writes -----------------------------------------------------------------------------------------------
+
+_INSERTS: dict[tuple, tuple[str, list]] = {}
+
+
+def insert(obj, *, using: str = "default"):
+    """`obj.save(force_insert=True)` with the INSERT built once per model: the same columns, the same
+    conversions (`pre_save` then `get_db_prep_save`, as Django's compiler does), the id read back. No model
+    signals are sent: for append-only rows on hot paths (audit events, consents, join applications) that have
+    no receivers. A constraint violation raises django.db.IntegrityError as save() would."""
+    model = type(obj)
+    if model.save is not Model.save:  # a model whose save() does more must be saved by it
+        raise TypeError(f"{model.__name__} overrides save(); use it")
+    connection = connections[using]
+    key = (model, using, connection.vendor)
+    if key not in _INSERTS:
+        _INSERTS[key] = _insert_sql(model, connection)
+    sql, fields = _INSERTS[key]
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone() if connection.features.can_return_columns_from_insert else None
+        obj.pk = row[0] if row else connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+    obj._state.adding = False
+    obj._state.db = using
+    return obj
+
+
+def _insert_sql(model, connection) -> tuple[str, list]:
+    meta, q = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.local_concrete_fields if not (f.primary_key and f.db_returning) and not f.generated]
+    sql = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    if connection.features.can_return_columns_from_insert:
+        returning, _ = connection.ops.return_insert_columns([meta.pk])
+        sql = f"{sql} {returning}"
+    return sql, fields

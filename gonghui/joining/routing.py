@@ -8,14 +8,12 @@
    only a city; they take members directly or pass them on.
 """
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from gonghui.core.scoping import subtree_q
 from gonghui.joining.choices import RouteReason
 from gonghui.orgs.choices import OrgKind, OrgLevel, OrgStatus
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import federation_of, org_by_pk
+from gonghui.orgs.selectors import federation_of, new_forms_organisers, org_by_pk
 
 _NEW_FORMS_KINDS = (OrgKind.INDUSTRY, OrgKind.REGIONAL)
 
@@ -65,12 +63,8 @@ def _federation(division: str, level: str) -> Org | None:
 
 
 def _new_forms_union(county: str, code: str, form: str, *, is_city: bool) -> Org | None:
-    where = Q(division_code=county)
-    if not is_city:
-        federation = _federation(county, OrgLevel.COUNTY)
-        if federation is not None:
-            where |= subtree_q(federation.path)
-    candidates = Org.objects.filter(where, kind__in=_NEW_FORMS_KINDS, status=OrgStatus.ACTIVE)
+    federation = None if is_city else _federation(county, OrgLevel.COUNTY)
+    candidates = new_forms_organisers(county, federation.path if federation is not None else None)
     # `organised_forms` is a JSON list; JSON containment is PostgreSQL-only in Django, and a county has a
     # handful of industry and regional unions, so the form is matched here rather than in SQL.
     matching = [org for org in candidates if form in (org.organised_forms or [])]

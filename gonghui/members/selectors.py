@@ -9,8 +9,8 @@ from gonghui.core import idnumber
 from gonghui.core.prepared import PreparedQuery, model_fields
 from gonghui.core.scoping import actor_paths, collapse, subtree_q
 from gonghui.members.models import Member, member_scope_q
-from gonghui.orgs.models import Org
 from gonghui.members.records import id_number_index
+from gonghui.orgs.models import Org
 
 _INITIALS = re.compile(r"^[a-zA-Z]{1,10}$")
 

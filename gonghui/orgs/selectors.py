@@ -23,6 +23,22 @@ def org_by_pk(pk: int) -> Org | None:
     return Org.from_db("default", _ORG_FIELDS, rows[0]) if rows else None
 
 
+def _organisers(p, with_subtree: bool):
+    where = Q(division_code=p.county) | subtree_q(p.path) if with_subtree else Q(division_code=p.county)
+    return Org.objects.filter(where, kind__in=(OrgKind.INDUSTRY, OrgKind.REGIONAL),
+                              status=OrgStatus.ACTIVE).values_list(*_ORG_FIELDS)
+
+
+_ORGANISERS = PreparedQuery(_organisers, strings=("county", "path"))
+
+
+def new_forms_organisers(county: str, subtree_path: str | None) -> list[Org]:
+    """Active industry and regional unions of a county's division or under its federation, unscoped: the
+    unions that may organise new forms of employment there (the join routing picks among them)."""
+    rows = _ORGANISERS.rows(shape=(subtree_path is not None,), county=county, path=subtree_path)
+    return [Org.from_db("default", _ORG_FIELDS, row) for row in rows]
+
+
 def federation_of(division: str, level: str) -> Org | None:
     """The active federation of a division at a level (the shallowest, then the oldest), unscoped."""
     rows = _FEDERATION.rows(level=level, division=division)

@@ -63,7 +63,7 @@ def test_when_the_audit_event_cannot_be_written_the_change_is_rolled_back_with_i
                           code="51", actor=None)
 
     # when writing the event fails inside org_create
-    with mock.patch.object(AuditEvent.objects, "create", side_effect=DatabaseError("disk full")):
+    with mock.patch("gonghui.core.audit.insert", side_effect=DatabaseError("disk full")):
         with pytest.raises(DatabaseError):
             org_create(parent=province, name="成都市总工会", kind=OrgKind.FEDERATION, level=OrgLevel.CITY,
                        code="5101", actor=None)

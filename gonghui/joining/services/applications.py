@@ -17,8 +17,8 @@ from gonghui.accounts.selectors import notice_newest
 from gonghui.accounts.services import consent_give, sms_code_verify
 from gonghui.core import audit, crypto, idnumber
 from gonghui.core.masking import mask_id_number
-from gonghui.core.prepared import PreparedQuery
 from gonghui.core.phone import InvalidPhone, normalize_phone
+from gonghui.core.prepared import PreparedQuery, insert
 from gonghui.core.sms import send_sms
 from gonghui.joining import notice as join_notice
 from gonghui.joining.choices import ApplicationStatus
@@ -147,7 +147,7 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
                 # (PostgreSQL aborts the whole transaction otherwise); the refusal then undoes the consent and
                 # the code's use with it.
                 with transaction.atomic():
-                    application.save(force_insert=True)
+                    insert(application)
             except IntegrityError:
                 raise _pending_refusal(id_hash) from None
             audit.record(actor=actor, action="join.apply", obj=application, org_path=routed_org.path,
