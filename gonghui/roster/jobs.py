@@ -48,9 +48,16 @@ def import_job_create(*, org: Org, upload, dry_run: bool, actor) -> ImportJob:
 
 
 def enqueue(job_id: int) -> None:
+    """Put the job on the queue. A broker that cannot be reached leaves the job queued (the job page offers to
+    resume it later) rather than failing a request whose job row has already committed."""
+    from kombu.exceptions import OperationalError
+
     from gonghui.roster.tasks import run_import_job
 
-    run_import_job.delay(job_id)
+    try:
+        run_import_job.delay(job_id)
+    except (OperationalError, OSError):
+        log.exception("roster job %s: the broker could not be reached; the job stays queued", job_id)
 
 
 def import_job_resume(*, job: ImportJob, actor) -> ImportJob:

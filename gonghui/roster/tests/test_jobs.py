@@ -184,3 +184,26 @@ def test_a_dry_run_job_never_takes_the_file_s_running_slot(world, tmp_path):
     real.refresh_from_db()
     assert (dry.status, dry.accepted, real.status, real.accepted) == (JobStatus.DONE, 3, JobStatus.DONE, 3)
     assert AuditEvent.objects.filter(action="roster.dry_run", object_id=str(dry.pk)).count() == 1
+
+
+def test_a_broker_that_cannot_be_reached_leaves_the_job_queued_for_a_later_resume(world, tmp_path, monkeypatch,
+                                                                                 django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    from gonghui.roster.tasks import run_import_job
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(run_import_job, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _queued_job(world, write_csv(tmp_path / "r.csv", people_rows(2)))
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and tasks.queued() == []
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.import_job_resume(job=job, actor=world.county_cadre)
+    assert tasks.run_queued() == 1
+    job.refresh_from_db()
+    assert (job.status, job.accepted) == (JobStatus.DONE, 2)
