@@ -207,3 +207,29 @@ def test_a_broker_that_cannot_be_reached_leaves_the_job_queued_for_a_later_resum
     assert tasks.run_queued() == 1
     job.refresh_from_db()
     assert (job.status, job.accepted) == (JobStatus.DONE, 2)
+
+
+def test_the_refused_rows_workbook_escapes_formulas_and_keeps_only_refused_rows(world, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from gonghui.roster.refused import refused_workbook
+
+    rows = people_rows(4)
+    rows[1][1] = ""  # refused: no name
+    rows[1][10] = "=HYPERLINK(\"http://x\",\"点我\")"
+    rows[3][4] = "+86 139"  # refused: not a phone number
+    job = _queued_job(world, write_csv(tmp_path / "r.csv", rows, title="某公司会员名单"))
+    jobs.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+
+    out, written = refused_workbook(job=job, actor=world.county_cadre)
+
+    sheet = load_workbook(io.BytesIO(out.read()), read_only=True).active
+    got = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert written == 2 and len(got) == 3 and got[0][-1] == "拒绝原因"
+    assert got[1][10] == "'=HYPERLINK(\"http://x\",\"点我\")" and got[2][4] == "'+86 139"
+    assert [r[3] for r in got[1:]] == [rows[1][3], rows[3][3]]
+    with pytest.raises(PermissionDenied):
+        refused_workbook(job=job, actor=world.auditor)
