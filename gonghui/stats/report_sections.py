@@ -9,9 +9,11 @@ FORMS = [("form_courier", "快递员"), ("form_rider", "外卖骑手"), ("form_r
 
 
 @report_section("orgs", "组织建设", order=10)
-def orgs(ctx: ReportContext) -> SectionBody:
+def orgs(ctx: ReportContext) -> SectionBody | None:
     s, f = ctx.stock, ctx.flows
     below = s["orgs_total"] - 1  # the org itself is not "建立的工会组织" of its own report
+    if below <= 0 and not f["grassroots_founded"]:
+        return None  # a grassroots union has no tree below it to report on
     sentences = []
     if below > 0:
         parts = [f"基层工会{count_text(s['orgs_grassroots'], '个')}"]

@@ -3,6 +3,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gonghui.orgs.models import Org
@@ -44,10 +45,13 @@ def later_service():
 
 
 def test_a_later_services_section_reaches_the_page_the_xlsx_and_the_pdf(world, later_service):
-    report = annual_report(world.county, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    today = timezone.localdate()  # the personas' unions were founded today
+    report = annual_report(world.county, start=date(today.year, 1, 1), end=today)
     keys = [section.key for section, _body in report.parts]
     assert keys[:2] == ["orgs", "members"] and keys[-1] == "assistance_demo"
-    assert "2025年，全区累计发放帮扶资金12.5万元。" in report.parts[-1][1].paragraph
+    assert f"{period_text(report.start, report.end)}，全区累计发放帮扶资金12.5万元。" in report.parts[-1][1].paragraph
+    assert "全区共有各级工会组织2个，其中基层工会1个、产业（行业）工会1个。" in dict(report.parts)[
+        registry.SECTIONS["orgs"]].paragraph
 
     rows = list(load_workbook(BytesIO(report_xlsx(report))).worksheets[0].iter_rows(values_only=True))
     assert ("困难职工帮扶", "帮扶资金", 125_000, "元") in rows
@@ -57,6 +61,6 @@ def test_a_later_services_section_reaches_the_page_the_xlsx_and_the_pdf(world, l
 def test_a_union_without_members_skips_what_it_cannot_say(world):
     report = annual_report(world.industry, start=date(2025, 1, 1), end=date(2025, 12, 31))
     keys = [section.key for section, _body in report.parts]
-    assert "composition" not in keys and "new_forms" not in keys
+    assert "orgs" not in keys and "composition" not in keys and "new_forms" not in keys
     members = dict(report.parts)[registry.SECTIONS["members"]]
     assert "本联合会没有新发展会员" in members.paragraph
