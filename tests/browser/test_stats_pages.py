@@ -96,3 +96,21 @@ def test_report_reads_like_the_unions_articles(desktop, county):
         desktop.page.get_by_role("link", name="下载 PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
     desktop.screenshot("stats-report")
+
+
+def test_data_quality_links_each_figure_to_its_masked_records(desktop, county):
+    from gonghui.members.models import Member
+
+    # Legacy rows as an old spreadsheet left them: no education, a joining date before birth.
+    Member.objects.filter(name__in=["王秀英", "李强"]).update(education="")
+    Member.objects.filter(name="陈静").update(joined_on=date(1960, 1, 1))
+    sign_in(desktop, "county_cadre")
+    desktop.goto(f"/console/stats/{county.county.pk}/quality/")
+    assert "0 · 约束保证" in desktop.page.locator('[data-check="id_duplicate"]').inner_text()
+    desktop.screenshot("stats-quality")
+
+    desktop.page.locator('[data-check="joined_before_birth"] a').click()
+    desktop.page.wait_for_load_state("networkidle")
+    rows = desktop.page.locator("tbody tr")
+    assert rows.count() == 1 and "陈静" in rows.first.inner_text()
+    assert "**********" in rows.first.inner_text()  # the ID number masked
