@@ -17,7 +17,7 @@ from gonghui.accounts.selectors import sms_code_newest_locked
 from gonghui.core import audit, crypto
 from gonghui.core.context import client_ip
 from gonghui.core.phone import InvalidPhone, normalize_phone
-from gonghui.core.prepared import insert
+from gonghui.core.prepared import insert, update_fields
 from gonghui.core.sms import send_sms
 from gonghui.orgs.permissions import can_manage_org
 
@@ -149,11 +149,11 @@ def sms_code_verify(*, phone: str, code: str, purpose: str = "login") -> None:
             error = _("验证码错误次数过多，请重新获取")
         elif not hmac.compare_digest(sms.code_hash, _code_hash(phone, code.strip())):
             sms.attempts += 1
-            sms.save(update_fields=["attempts"])
+            update_fields(sms, "attempts")
             error = _("短信验证码不正确")
         else:
             sms.used_at = timezone.now()
-            sms.save(update_fields=["used_at"])
+            update_fields(sms, "used_at")
     if error:
         raise ValidationError({"code": error})
 

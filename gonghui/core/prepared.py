@@ -117,35 +117,71 @@ def model_fields(model, names) -> tuple[str, ...]:
 _INSERTS: dict[tuple, tuple[str, list]] = {}
 
 
-def insert(obj, *, using: str = "default"):
+def insert(obj, *, using: str = "default", skip_conflict: bool = False):
     """`obj.save(force_insert=True)` with the INSERT built once per model: the same columns, the same
     conversions (`pre_save` then `get_db_prep_save`, as Django's compiler does), the id read back. No model
     signals are sent: for append-only rows on hot paths (audit events, consents, join applications) that have
-    no receivers. A constraint violation raises django.db.IntegrityError as save() would."""
+    no receivers. A constraint violation raises django.db.IntegrityError as save() would — or, with
+    `skip_conflict`, a row refused by a unique constraint or index is not inserted (`ON CONFLICT DO NOTHING`,
+    PostgreSQL and SQLite alike) and None is returned: no savepoint is needed to go on after it."""
     model = type(obj)
     if model.save is not Model.save:  # a model whose save() does more must be saved by it
         raise TypeError(f"{model.__name__} overrides save(); use it")
     connection = connections[using]
-    key = (model, using, connection.vendor)
+    key = (model, using, connection.vendor, skip_conflict)
     if key not in _INSERTS:
-        _INSERTS[key] = _insert_sql(model, connection)
+        _INSERTS[key] = _insert_sql(model, connection, skip_conflict)
     sql, fields = _INSERTS[key]
     values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        row = cursor.fetchone() if connection.features.can_return_columns_from_insert else None
-        obj.pk = row[0] if row else connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+        if connection.features.can_return_columns_from_insert:
+            row = cursor.fetchone()
+            if row is None:  # skipped by ON CONFLICT DO NOTHING
+                return None
+            obj.pk = row[0]
+        else:
+            if skip_conflict and cursor.rowcount == 0:
+                return None
+            obj.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
     obj._state.adding = False
     obj._state.db = using
     return obj
 
 
-def _insert_sql(model, connection) -> tuple[str, list]:
+def _insert_sql(model, connection, skip_conflict: bool) -> tuple[str, list]:
     meta, q = model._meta, connection.ops.quote_name
     fields = [f for f in meta.local_concrete_fields if not (f.primary_key and f.db_returning) and not f.generated]
     sql = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
+    if skip_conflict:
+        sql += " ON CONFLICT DO NOTHING"
     if connection.features.can_return_columns_from_insert:
         returning, _ = connection.ops.return_insert_columns([meta.pk])
         sql = f"{sql} {returning}"
     return sql, fields
+
+
+_UPDATES: dict[tuple, tuple[str, list]] = {}
+
+
+def update_fields(obj, *names: str, using: str = "default") -> None:
+    """`obj.save(update_fields=names)` with the UPDATE built once per model and field list; no signals."""
+    model = type(obj)
+    if model.save is not Model.save:
+        raise TypeError(f"{model.__name__} overrides save(); use it")
+    connection = connections[using]
+    key = (model, names, using, connection.vendor)
+    if key not in _UPDATES:
+        meta, q = model._meta, connection.ops.quote_name
+        fields = [meta.get_field(name) for name in names]
+        sets = ", ".join(f"{q(f.column)} = %s" for f in fields)
+        _UPDATES[key] = (f"UPDATE {q(meta.db_table)} SET {sets} WHERE {q(meta.pk.column)} = %s", fields)
+    sql, fields = _UPDATES[key]
+    values = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, meta_pk(obj, connection)])
+
+
+def meta_pk(obj, connection):
+    return obj._meta.pk.get_db_prep_value(obj.pk, connection)
