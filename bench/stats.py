@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from tree import PG_SERVER, reset_database, timed  # noqa: E402  (same database handling as bench/tree.py)
+from tree import PG_SERVER, reset_database, timed
 
 TARGET = 3.0
 JOIN_TARGET = 0.4
@@ -56,6 +56,9 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, help="per joining mode (default 10, quick 3)")
+    parser.add_argument("--generate", type=int, default=GENERATED,
+                        help="members made by the demo generator; the rest up to --members are cloned (PostgreSQL)")
+    parser.add_argument("--rebuild", action="store_true", help="with --reuse: clone up to --members, recount tallies")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
 
@@ -76,44 +79,44 @@ def clone(target: int) -> int:
     """Bring the register to `target` members by copying generated members set-wise (PostgreSQL only), each
     copy in the same union with a distinct ID-number hash and its own join event: the demo generator encrypts
     every ID number in Python (about 10,000 a second), which 20,000,000 members cannot wait for.
+    One transaction per copy, so an interrupted build keeps what it made (then `--reuse --rebuild`).
     Bench data only: a copy's ciphertext decrypts to its original's ID number."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from gonghui.members.models import Member
 
-    have = Member.objects.count()
-    copies = -(-target // have) - 1
-    if copies <= 0:
-        return 0
     fields = [f.column for f in Member._meta.concrete_fields if not f.primary_key]
-    replace = {"id_number_hash": "md5(id_number_hash || k::text) || md5(k::text || id_number_hash)",
+    replace = {"id_number_hash": "md5(id_number_hash || %s) || md5(%s || id_number_hash)",
                "user_id": "NULL", "card_number": "NULL", "phone_enc": "NULL", "phone_hash": "''"}
     select = ", ".join(replace.get(c, f'"{c}"') for c in fields)
     columns = ", ".join(f'"{c}"' for c in fields)
-    top = Member.objects.order_by("-pk").values_list("pk", flat=True).first()
-    added = 0
-    with connection.cursor() as cursor:
-        for k in range(1, copies + 1):
-            remaining = target - have - added
-            if remaining <= 0:
-                break
-            cursor.execute(f"INSERT INTO members_member ({columns}) SELECT {select} FROM members_member, "
-                           f"(SELECT {k} AS k) AS copy WHERE id <= %s ORDER BY id LIMIT %s", [top, remaining])
+    base = Member.objects.order_by("-pk").values_list("pk", flat=True).first()
+    added, k = 0, 0
+    while (have := Member.objects.count()) < target:
+        k += 1
+        with transaction.atomic(), connection.cursor() as cursor:
+            top = Member.objects.order_by("-pk").values_list("pk", flat=True).first()
+            salt = f"copy{have}"  # distinct per copy: the hashes stay unique
+            cursor.execute(f"INSERT INTO members_member ({columns}) SELECT {select} FROM members_member "
+                           f"WHERE id <= %s ORDER BY id LIMIT %s", [salt, salt, base, target - have])
             added += cursor.rowcount
-            print(f"  clone {k}/{copies}: +{cursor.rowcount:,}", file=sys.stderr, flush=True)
-        cursor.execute("INSERT INTO members_membershipevent (member_id, kind, org_id, \"on\", reason_code, note, "
-                       "created_at) SELECT m.id, '1', m.org_id, m.joined_on, '', '', now() FROM members_member m "
-                       "WHERE m.id > %s", [top])
+            cursor.execute("INSERT INTO members_membershipevent (member_id, kind, org_id, \"on\", reason_code, "
+                           "note, created_at) SELECT m.id, '1', m.org_id, m.joined_on, '', '', now() "
+                           "FROM members_member m WHERE m.id > %s", [top])
+        print(f"  clone {k}: {Member.objects.count():,} members", file=sys.stderr, flush=True)
+    with connection.cursor() as cursor:
         cursor.execute("UPDATE orgs_org o SET member_count = c.n FROM (SELECT org_id, count(*) AS n FROM "
-                       "members_member WHERE status = 'active' GROUP BY org_id) c WHERE c.org_id = o.id")
+                       "members_member WHERE status = 'active' GROUP BY org_id) c WHERE c.org_id = o.id "
+                       "AND o.member_count <> c.n")
     return added
 
 
 def build(args, size) -> dict:
-    from django.db import connection, transaction
+    from django.db import connection
 
     from gonghui.demo.generate import generate
     from gonghui.demo.writer import analyze
+    from gonghui.members.models import Member
     from gonghui.orgs.models import Org
     from gonghui.stats.models import Total
     from gonghui.stats.rebuild import rebuild
@@ -121,19 +124,20 @@ def build(args, size) -> dict:
     timings = {}
     if not Org.objects.exists():
         started = time.monotonic()
-        generate(province="四川", scale="province", seed=args.seed, members=min(size["members"], GENERATED),
+        generate(province="四川", scale="province", seed=args.seed, members=min(size["members"], args.generate),
                  grassroots=size["grassroots"])  # rebuilds the tallies set-wise at the end
         timings["generate_s"] = round(time.monotonic() - started, 1)
-        if size["members"] > GENERATED and connection.vendor == "postgresql":
+        if size["members"] > args.generate and connection.vendor == "postgresql":
             started = time.monotonic()
-            with transaction.atomic():
-                timings["cloned"] = clone(size["members"])
+            timings["cloned"] = clone(size["members"])
             timings["clone_s"] = round(time.monotonic() - started, 1)
             analyze()
             started = time.monotonic()
             rebuild()
             timings["rebuild_s"] = round(time.monotonic() - started, 1)
-    elif not Total.objects.exists():
+    elif args.rebuild or not Total.objects.exists():
+        if size["members"] > Member.objects.count() and connection.vendor == "postgresql":
+            timings["cloned"] = clone(size["members"])
         started = time.monotonic()
         rebuild()
         timings["rebuild_s"] = round(time.monotonic() - started, 1)

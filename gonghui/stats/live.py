@@ -9,6 +9,7 @@ the historical view; this module has no history of attributes to reconstruct it)
 """
 from collections import Counter
 from datetime import date
+from itertools import pairwise
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
@@ -118,7 +119,7 @@ def live_flows(org: Org, *, start: date, end: date) -> dict[str, int]:
     moves = list(events.filter(kind__in=[MembershipChange.TRANSFER_OUT, MembershipChange.TRANSFER_IN]).order_by(
         "member_id", "on", "id").values_list("member_id", "kind", "org_id"))
     # A transfer writes its TRANSFER_OUT and TRANSFER_IN together: consecutive rows of the same member.
-    for (m1, k1, from_org), (m2, k2, to_org) in zip(moves, moves[1:]):
+    for (m1, k1, from_org), (m2, k2, to_org) in pairwise(moves):
         if m1 == m2 and k1 == MembershipChange.TRANSFER_OUT and k2 == MembershipChange.TRANSFER_IN:
             if from_org in tree_ids and to_org not in tree_ids:
                 flows["transferred_out"] += 1

@@ -144,14 +144,14 @@ def _leaf_rows(cursor) -> None:
              "left": f"SUM(CASE WHEN s.kind IN ('{MC.WITHDRAW.value}', '{MC.STRIKE_OFF.value}') THEN 1 ELSE 0 END)",
              "retained": f"SUM(CASE WHEN s.kind = '{MC.RETAIN.value}' THEN 1 ELSE 0 END)"}
     parts = [
-        f"SELECT c.org_id AS org_id, c.month AS month, {_named(sql.full_row(member_cols))} FROM stats_contrib c "
-        f"JOIN {MEMBERS} m ON m.id = c.member_id GROUP BY c.org_id, c.month",
-        f"SELECT s.org_id, {sql.month('s.day')}, {', '.join(sql.full_row(joins))} FROM stats_steps s "
-        f"JOIN {MEMBERS} m ON m.id = s.member_id GROUP BY s.org_id, {sql.month('s.day')}",
-        f"SELECT o.id, {sql.month(found)}, {', '.join(sql.full_row(org_plus))} FROM {ORGS} o "
-        f"WHERE o.status = 'active' OR o.closed_on IS NOT NULL",
-        f"SELECT o.id, {sql.month('o.closed_on')}, {', '.join(sql.full_row(org_minus))} FROM {ORGS} o "
-        f"WHERE o.status <> 'active' AND o.closed_on IS NOT NULL",
+        (f"SELECT c.org_id AS org_id, c.month AS month, {_named(sql.full_row(member_cols))} FROM stats_contrib c "
+         f"JOIN {MEMBERS} m ON m.id = c.member_id GROUP BY c.org_id, c.month"),
+        (f"SELECT s.org_id, {sql.month('s.day')}, {', '.join(sql.full_row(joins))} FROM stats_steps s "
+         f"JOIN {MEMBERS} m ON m.id = s.member_id GROUP BY s.org_id, {sql.month('s.day')}"),
+        (f"SELECT o.id, {sql.month(found)}, {', '.join(sql.full_row(org_plus))} FROM {ORGS} o "
+         f"WHERE o.status = 'active' OR o.closed_on IS NOT NULL"),
+        (f"SELECT o.id, {sql.month('o.closed_on')}, {', '.join(sql.full_row(org_minus))} FROM {ORGS} o "
+         f"WHERE o.status <> 'active' AND o.closed_on IS NOT NULL"),
     ]
     _run(cursor, f"CREATE TEMP TABLE stats_leaf AS SELECT * FROM ({' UNION ALL '.join(parts)}) AS u")
     _run(cursor, f"CREATE TEMP TABLE stats_leaf_age AS SELECT c.org_id, c.month, {sql.year('m.birth_date')} "

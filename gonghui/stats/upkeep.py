@@ -11,7 +11,6 @@ own path; a node common to both paths nets out, which is what makes transfers wi
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.utils import timezone
 
 from gonghui.members.choices import MembershipChange, MemberStatus
