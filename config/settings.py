@@ -232,6 +232,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # One long import must not hold back the messages behind it in a prefetch buffer.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker is one process running one task at a time (scale out with more worker processes): the processes of
+# Celery's default prefork pool are daemonic, and a daemonic process may not start the roster import's own
+# row-preparing process (roster.pipeline), so an import there would fail.
+CELERY_WORKER_POOL = "solo"
 CELERY_TASK_ACKS_LATE = True
 # Periodic tasks, sent by `celery -A config beat` (quickstart runs one). stats.fold: see gonghui/stats/tasks.py.
 CELERY_BEAT_SCHEDULE = {"stats-fold": {"task": "stats.fold", "schedule": 60.0}}

@@ -58,9 +58,9 @@ def _raise_interrupt(signum, frame):
 
 
 def worker_command() -> list[str]:
-    # solo pool: one process, no forking (SQLite-friendly; a demo needs no parallel imports). Gossip, mingle and
-    # heartbeats are broker chatter a single worker on the file broker does not need.
-    return [sys.executable, "-m", "celery", "--quiet", "-A", "config", "worker", "--pool=solo", "--loglevel=warning",
+    # The pool comes from settings (CELERY_WORKER_POOL, solo). Gossip, mingle and heartbeats are broker chatter a
+    # single worker on the file broker does not need.
+    return [sys.executable, "-m", "celery", "--quiet", "-A", "config", "worker", "--loglevel=warning",
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
 
 
