@@ -8,6 +8,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from gonghui.core.labels import display
 from gonghui.orgs.choices import OrgKind, OrgLevel, Ownership, UnitType
 
 
@@ -45,15 +46,15 @@ class OrgOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
-        return str(obj.get_kind_display())
+        return display(obj, "kind")
 
     @staticmethod
     def resolve_level_label(obj) -> str:
-        return str(obj.get_level_display())
+        return display(obj, "level")
 
     @staticmethod
     def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
+        return display(obj, "status")
 
 
 class OrgDetailOut(OrgOut):
@@ -173,15 +174,15 @@ class MemberOut(Schema):
 
     @staticmethod
     def resolve_gender_label(obj) -> str:
-        return str(obj.get_gender_display())
+        return display(obj, "gender")
 
     @staticmethod
     def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
+        return display(obj, "status")
 
     @staticmethod
     def resolve_employment_form_label(obj) -> str:
-        return str(obj.get_employment_form_display()) if obj.employment_form else ""
+        return display(obj, "employment_form") if obj.employment_form else ""
 
 
 class MemberDetailOut(MemberOut):
@@ -200,11 +201,11 @@ class MemberDetailOut(MemberOut):
 
     @staticmethod
     def resolve_id_type_label(obj) -> str:
-        return str(obj.get_id_type_display())
+        return display(obj, "id_type")
 
     @staticmethod
     def resolve_ethnicity_label(obj) -> str:
-        return str(obj.get_ethnicity_display())
+        return display(obj, "ethnicity")
 
 
 # --- me ---------------------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ class RoleOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
-        return str(obj.get_kind_display())
+        return display(obj, "kind")
 
 
 class MeOut(Schema):

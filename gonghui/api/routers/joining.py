@@ -16,6 +16,7 @@ from pydantic import ConfigDict
 from gonghui.accounts.services import sms_code_send
 from gonghui.api.pagination import PagePagination
 from gonghui.api.schemas import ErrorOut, InvalidOut, MemberOut, OrgRef
+from gonghui.core.labels import display
 from gonghui.core.masking import mask_phone
 from gonghui.core.phone import InvalidPhone, normalize_phone
 from gonghui.joining import selectors, services
@@ -100,15 +101,15 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
+        return display(obj, "status")
 
     @staticmethod
     def resolve_route_reason_label(obj) -> str:
-        return str(obj.get_route_reason_display())
+        return display(obj, "route_reason")
 
     @staticmethod
     def resolve_employment_form_label(obj) -> str:
-        return str(obj.get_employment_form_display()) if obj.employment_form else ""
+        return display(obj, "employment_form") if obj.employment_form else ""
 
 
 class QueueItemOut(ApplicationOut):

@@ -16,6 +16,7 @@ from pydantic import ConfigDict
 
 from gonghui.api.pagination import PagePagination
 from gonghui.api.schemas import ErrorOut, InvalidOut, OrgRef
+from gonghui.core.labels import display
 from gonghui.joining import selectors_transfers as selectors
 from gonghui.joining.choices import TransferStatus
 from gonghui.joining.permissions import can_cancel_transfer, can_decide_transfer
@@ -48,11 +49,11 @@ class TransferMemberOut(Schema):
 
     @staticmethod
     def resolve_gender_label(obj) -> str:
-        return str(obj.get_gender_display())
+        return display(obj, "gender")
 
     @staticmethod
     def resolve_employment_form_label(obj) -> str:
-        return str(obj.get_employment_form_display()) if obj.employment_form else ""
+        return display(obj, "employment_form") if obj.employment_form else ""
 
 
 class TransferOut(Schema):
@@ -75,11 +76,11 @@ class TransferOut(Schema):
 
     @staticmethod
     def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
+        return display(obj, "status")
 
     @staticmethod
     def resolve_side_label(obj) -> str:
-        return str(obj.get_side_display())
+        return display(obj, "side")
 
     @staticmethod
     def resolve_halves(obj, context) -> list[str]:
