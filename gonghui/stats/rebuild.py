@@ -5,7 +5,7 @@ it writes follows the live reference's semantics (stats.live): the current tree,
 each member's union and status replayed from their membership events.
 
 Steps: per-union contributions by month (temporary tables) → summed onto every ancestor through a closure
-table (a recursive CTE over `parent`) → written as unfolded rows → one fold.
+table (a recursive CTE over `parent`) → written as folded rows, totals summed from them.
 """
 from collections import Counter
 
@@ -16,7 +16,7 @@ from gonghui.core.scoping import PATH_END
 from gonghui.members.choices import MembershipChange as MC
 from gonghui.stats import sql
 from gonghui.stats.figures import TALLY_KEYS
-from gonghui.stats.tally import AGE_TALLY, AGE_TOTAL, COLUMNS, QN, TALLY, TOTAL, fold
+from gonghui.stats.tally import AGE_TALLY, AGE_TOTAL, COLUMNS, QN, TALLY, TOTAL
 
 MEMBERS, EVENTS, ORGS, ORG_EVENTS = "members_member", "members_membershipevent", "orgs_org", "orgs_orgevent"
 STATE = (f"CASE WHEN e.kind IN ('{MC.JOIN.value}', '{MC.TRANSFER_IN.value}') THEN 'a' "
@@ -63,6 +63,11 @@ def rebuild(*, path: str | None = None) -> None:
     """Replace the tallies of every node (or of the nodes of one subtree) by a recount from the raw rows."""
     scope, scope_params = ("", []) if path is None else ("WHERE path >= %s AND path < %s", [path, path + PATH_END])
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Joins wait while the recount runs: one committing between the DELETE below and the counting would
+            # be counted twice (its own tally row survives the DELETE, its member is counted). SQLite's
+            # transactions already hold the single write lock from their start (transaction_mode IMMEDIATE).
+            _run(cursor, f"LOCK TABLE {TALLY}, {AGE_TALLY} IN EXCLUSIVE MODE")
         _drop(cursor)
         _run(cursor, f"CREATE TEMP TABLE stats_nodes AS SELECT id FROM {ORGS} {scope}", scope_params)
         for table, column in ((TALLY, "org_id"), (TOTAL, "org_id"), (AGE_TALLY, "org_id"), (AGE_TOTAL, "org_id")):
@@ -74,9 +79,15 @@ def rebuild(*, path: str | None = None) -> None:
                      f"SELECT ancestor_id, org_id FROM c WHERE ancestor_id IN (SELECT id FROM stats_nodes)")
         _contributions(cursor)
         _leaf_rows(cursor)
-        _roll_up(cursor, TALLY, AGE_TALLY)
+        # Written folded, one row per (org, month), and the totals summed from them: no fold to follow.
+        _roll_up(cursor, TALLY, AGE_TALLY, folded=True)
+        nodes = "org_id IN (SELECT id FROM stats_nodes)"
+        _run(cursor, f"INSERT INTO {TOTAL} (org_id, {COLUMNS}) SELECT org_id, "
+                     f"{', '.join(f'SUM({QN[k]})' for k in TALLY_KEYS)} FROM {TALLY} WHERE {nodes} GROUP BY org_id")
+        _run(cursor, f"INSERT INTO {AGE_TOTAL} (org_id, birth_year, members) SELECT org_id, birth_year, "
+                     f"SUM(members) FROM {AGE_TALLY} WHERE {nodes} GROUP BY org_id, birth_year "
+                     f"HAVING SUM(members) <> 0")
         _drop(cursor)
-    fold()
 
 
 def recount() -> tuple[dict[int, dict[str, int]], dict[int, Counter]]:
@@ -164,20 +175,26 @@ def _leaf_rows(cursor) -> None:
                  f"GROUP BY s.prev_org, s.org_id, {sql.month('s.day')}")
 
 
-def _roll_up(cursor, tally: str, age_tally: str) -> None:
-    sums = ", ".join(f"SUM(l.{QN[k]})" for k in TALLY_KEYS)
-    _run(cursor, f"INSERT INTO {tally} (org_id, month, folded, {COLUMNS}) SELECT c.ancestor_id, l.month, "
-                 f"{_false()}, {sums} FROM stats_leaf l JOIN stats_closure c ON c.org_id = l.org_id "
-                 f"WHERE l.month IS NOT NULL GROUP BY c.ancestor_id, l.month")
+def _roll_up(cursor, tally: str, age_tally: str, *, folded: bool = False) -> None:
+    """Per-union rows summed onto every ancestor (closure), with the transfers counted only where the two
+    unions' paths part: one row per (org, month) in `tally`, per (org, month, birth year) in `age_tally`."""
+    flag = _bool(folded)
+    ancestors = (f"SELECT c.ancestor_id AS org_id, l.month AS month, "
+                 f"{', '.join(f'l.{QN[k]} AS {QN[k]}' for k in TALLY_KEYS)} "
+                 f"FROM stats_leaf l JOIN stats_closure c ON c.org_id = l.org_id WHERE l.month IS NOT NULL")
+    parts = [ancestors]
+    for column, here, there in (("transferred_in", "to_org", "from_org"), ("transferred_out", "from_org", "to_org")):
+        row = sql.full_row({column: "t.n"})
+        parts.append(f"SELECT c.ancestor_id, t.month, {', '.join(row)} FROM stats_moves t "
+                     f"JOIN stats_closure c ON c.org_id = t.{here} WHERE NOT EXISTS (SELECT 1 FROM stats_closure k "
+                     f"WHERE k.org_id = t.{there} AND k.ancestor_id = c.ancestor_id)")
+    _run(cursor, f"INSERT INTO {tally} (org_id, month, folded, {COLUMNS}) SELECT org_id, month, {flag}, "
+                 f"{', '.join(f'SUM({QN[k]})' for k in TALLY_KEYS)} FROM ({' UNION ALL '.join(parts)}) AS u "
+                 f"GROUP BY org_id, month")
     _run(cursor, f"INSERT INTO {age_tally} (org_id, month, folded, birth_year, members) SELECT c.ancestor_id, "
-                 f"l.month, {_false()}, l.birth_year, SUM(l.members) FROM stats_leaf_age l "
+                 f"l.month, {flag}, l.birth_year, SUM(l.members) FROM stats_leaf_age l "
                  f"JOIN stats_closure c ON c.org_id = l.org_id GROUP BY c.ancestor_id, l.month, l.birth_year "
                  f"HAVING SUM(l.members) <> 0")
-    for column, here, there in (("transferred_in", "to_org", "from_org"), ("transferred_out", "from_org", "to_org")):
-        _run(cursor, f"INSERT INTO {tally} (org_id, month, folded, {QN[column]}) SELECT c.ancestor_id, t.month, "
-                     f"{_false()}, SUM(t.n) FROM stats_moves t JOIN stats_closure c ON c.org_id = t.{here} "
-                     f"WHERE NOT EXISTS (SELECT 1 FROM stats_closure k WHERE k.org_id = t.{there} "
-                     f"AND k.ancestor_id = c.ancestor_id) GROUP BY c.ancestor_id, t.month")
 
 
 def _named(expressions: list[str]) -> str:
@@ -194,5 +211,7 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _false() -> str:
-    return "false" if connection.vendor == "postgresql" else "0"
+def _bool(value: bool) -> str:
+    if connection.vendor == "postgresql":
+        return "true" if value else "false"
+    return "1" if value else "0"
