@@ -22,7 +22,7 @@ from gonghui.core.phone import InvalidPhone, normalize_phone
 from gonghui.core.pinyin import initials
 from gonghui.members import card as cards
 from gonghui.members.choices import MembershipChange, MembershipChangeReason, MemberStatus
-from gonghui.members.models import Member, MembershipEvent
+from gonghui.members.models import Member, MemberCard, MembershipEvent
 from gonghui.members.records import IdentityColumns, identity_columns
 from gonghui.orgs.models import Org
 from gonghui.orgs.permissions import can_manage_org
@@ -324,6 +324,25 @@ def member_card_reissue(*, member: Member, actor) -> Member:
     cards.card_issue(member=member, org=member.org)
     audit.record(actor=actor, action="member.card_reissue", obj=member, org_path=member.org.path, before=before,
                  after=member_snapshot(member))
+    return member
+
+
+@transaction.atomic
+def member_card_first_issue(*, member: Member, actor) -> Member:
+    """The first card of a member who never had one (a record loaded by a roster import or the demo), issued
+    when the member opens the card page. Only the member themself; never after a card was revoked (an ended
+    membership's card stays revoked, and a replacement is the union's decision: member_card_reissue)."""
+    member, orgs = _lock(member)
+    if actor is None or member.user_id is None or member.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("只能领取本人的会员卡"))
+    if member.status not in cards.HONOURED:
+        raise ValidationError(_("会籍状态为“%(s)s”，不能发放会员卡") % {"s": member.get_status_display()})
+    if MemberCard.objects.filter(member=member).exists():
+        return member
+    before = member_snapshot(member)
+    cards.card_issue(member=member, org=orgs[member.org_id])
+    audit.record(actor=actor, action="member.card_first_issue", obj=member, org_path=orgs[member.org_id].path,
+                 before=before, after=member_snapshot(member))
     return member
 
 

@@ -11,9 +11,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from gonghui.core.masking import mask_name
-from gonghui.members.card import card_token, card_verify
+from gonghui.members.card import HONOURED, card_token, card_verify
 from gonghui.members.selectors import member_of_user
-from gonghui.members.services import membership_years
+from gonghui.members.services import member_card_first_issue, membership_years
 
 
 def qr_svg(text: str) -> str:
@@ -49,9 +49,12 @@ def card(request):
     context = {"member": member}
     if member is not None:
         context |= {"years": membership_years(member), "masked_name": mask_name(member.name)}
+        if member.card_number is None and member.status in HONOURED:
+            # A record loaded by a roster import or the demo has no card yet: the first visit issues it.
+            member = context["member"] = member_card_first_issue(member=member, actor=request.user)
         try:
             token = card_token(member=member)
-        except ValueError:  # no valid card: membership ended, or a record loaded before cards were issued
+        except ValueError:  # no valid card: membership ended and the card was revoked with it
             token = None
         if token is not None:
             context |= {"qr": qr_svg(token), "expires_at": card_verify(token, check_revocation=False).expires_at}
