@@ -6,7 +6,7 @@ from django.db import connection
 
 from gonghui.stats import sql
 from gonghui.stats.figures import AGE_KEYS, TALLY_KEYS, TALLY_STOCK_KEYS, age_band
-from gonghui.stats.tally import AGE_TALLY, AGE_TOTAL, COLUMNS, QN, TALLY, TOTAL
+from gonghui.stats.tally import AGE_TALLY, AGE_TOTAL, COLUMNS, QN, TALLY, TOTAL, unfolded
 
 _SUMS = ", ".join(f"SUM({QN[k]})" for k in TALLY_KEYS)
 _NEG = ", ".join(f"-{QN[k]}" for k in TALLY_KEYS)
@@ -49,7 +49,7 @@ def vectors(org_ids: list[int], *, after: date | None = None) -> dict[int, dict[
     if not org_ids:
         return {}
     parts = [f"SELECT org_id, {COLUMNS} FROM {TOTAL} WHERE org_id IN ({{ids}})",
-             f"SELECT org_id, {COLUMNS} FROM {TALLY} WHERE org_id IN ({{ids}}) AND NOT folded"]
+             f"SELECT org_id, {COLUMNS} FROM {unfolded(TALLY)} WHERE org_id IN ({{ids}}) AND NOT folded"]
     params: list = []
     if after is not None:
         parts.append(f"SELECT org_id, {_NEG} FROM {TALLY} WHERE org_id IN ({{ids}}) AND month >= %s")
@@ -64,7 +64,7 @@ def birth_years(org_ids: list[int], *, after: date | None = None) -> dict[int, C
     if not org_ids:
         return {}
     parts = ["SELECT org_id, birth_year, members FROM " + AGE_TOTAL + " WHERE org_id IN ({ids})",
-             "SELECT org_id, birth_year, members FROM " + AGE_TALLY + " WHERE org_id IN ({ids}) AND NOT folded"]
+             "SELECT org_id, birth_year, members FROM " + unfolded(AGE_TALLY) + " WHERE org_id IN ({ids}) AND NOT folded"]
     params: list = []
     if after is not None:
         parts.append("SELECT org_id, birth_year, -members FROM " + AGE_TALLY + " WHERE org_id IN ({ids}) "
