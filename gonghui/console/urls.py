@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gonghui.console.views import auth, join, members, orgs, roster, stats, stats_quality, stats_report, transfers
+from gonghui.console.views import auth, join, member_changes, members, orgs, roster, stats, stats_quality, stats_report, transfers
 
 app_name = "console"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("roster/jobs/<int:pk>/resume/", roster.roster_job_resume, name="roster-job-resume"),
     path("members/", members.member_list, name="member-list"),
     path("members/<int:pk>/", members.member_detail, name="member-detail"),
+    path("members/<int:pk>/membership/", member_changes.member_membership_end, name="member-membership-end"),
+    path("members/<int:pk>/edit/", member_changes.member_edit, name="member-edit"),
+    path("members/<int:pk>/card/reissue/", member_changes.member_card_reissue, name="member-card-reissue"),
     path("members/<int:pk>/transfer/", transfers.member_transfer, name="member-transfer"),
     path("transfers/", transfers.transfer_list, name="transfer-list"),
     path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer-detail"),

@@ -1,13 +1,13 @@
 """The member register as a cadre sees it: search and one member's record, numbers always masked."""
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
 from gonghui.console.decorators import cadre_required
 from gonghui.console.navigation import page_of
+from gonghui.console.views.member_changes import detail_context
 from gonghui.members.selectors import member_get, member_search
-from gonghui.orgs.selectors import org_ancestors, org_get, org_roots, subtree_member_count
+from gonghui.orgs.selectors import org_get, org_roots, subtree_member_count
 
 PER_PAGE = 20
 
@@ -45,11 +45,5 @@ def _register_total(actor, org) -> int:
 @cadre_required
 def member_detail(request, pk: int):
     member = member_get(actor=request.user, pk=pk)
-    context = {"member": member, "ancestors": org_ancestors(actor=request.user, org=member.org),
-               "age": _age(member.birth_date)}
-    return render(request, "console/member_detail.html", context)
+    return render(request, "console/member_detail.html", detail_context(request, member))
 
-
-def _age(born) -> int:
-    today = timezone.localdate()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
