@@ -22,6 +22,17 @@ def _queue(world, home):
     return application_in(home)
 
 
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def _member_edit(world, member) -> dict:
+    return {"name": member.name, "ethnicity": member.ethnicity, "employment_status": member.employment_status,
+            "education": "20", "work_unit": "权限矩阵"}
+
+
 def _transfer_to(world, member) -> dict:
     to_org = world.grassroots if member.org_id == world.sibling_grassroots.pk else world.sibling_grassroots
     return {"to_org": to_org.pk, "reason": "权限矩阵"}
@@ -43,6 +54,12 @@ ROUTES = [
     Route(name="console:member-list", method="GET", target="list", list_key="member"),
     Route(name="console:member-list", method="GET", target="list", list_key="member", query={"q": "zw"}),
     Route(name="console:member-detail", method="GET", target="member", kwargs=_by_pk),
+    # A member's page: 办理会籍变化, 编辑会员信息, 换发会员卡 (console.views.member_changes).
+    Route(name="console:member-membership-end", method="POST", target="member", kwargs=_by_pk,
+          data=lambda world, member: {"kind": "3", "reason_code": "2", "on": _today()}),
+    Route(name="console:member-edit", method="POST", target="member", kwargs=_by_pk, data=_member_edit),
+    Route(name="console:member-card-reissue", method="POST", target="member", kwargs=_by_pk,
+          data=lambda world, member: {}),
     Route(name="console:join-queue", method="GET", target="list", list_key="org", setup=_queue),
     Route(name="console:join-queue", method="GET", target="list", list_key="org", setup=_queue,
           query={"status": "all"}),
