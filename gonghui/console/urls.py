@@ -1,6 +1,17 @@
 from django.urls import path
 
-from gonghui.console.views import auth, join, member_changes, members, orgs, roster, stats, stats_quality, stats_report, transfers
+from gonghui.console.views import (
+    auth,
+    join,
+    member_changes,
+    members,
+    orgs,
+    roster,
+    stats,
+    stats_quality,
+    stats_report,
+    transfers,
+)
 
 app_name = "console"
 urlpatterns = [
