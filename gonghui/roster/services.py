@@ -139,7 +139,7 @@ class _Run:
             unchanged += len(new) - inserted
             if inserted:
                 Org.objects.filter(pk=self.org.pk).update(member_count=F("member_count") + inserted)
-                stats_upkeep.members_inserted(org_id=self.org.pk, rows=new)  # stats upkeep
+                stats_upkeep.members_inserted(org_id=self.org.pk, rows=new, inserted=inserted)  # stats upkeep
             ImportRefusal.objects.bulk_create(
                 [ImportRefusal(job=job, row=r.row, reason=r.reason, message=r.message[:300]) for r in refusals])
             ImportJob.objects.filter(pk=job.pk).update(

@@ -94,19 +94,33 @@ def member_edited(*, before: MemberState, after: MemberState, changed: set[str])
 # --- set-wise: many members at once -----------------------------------------------------------------------
 
 
-def members_inserted(*, org_id: int, rows: list) -> None:
-    """Bulk-loaded members of one union (a roster chunk): GROUP BYs over the rows just inserted, by join month.
+def members_inserted(*, org_id: int, rows: list, inserted: int | None = None) -> None:
+    """Bulk-loaded members of one union (a roster chunk), counted by join month.
 
-    `rows` are the chunk's new people, as the importer holds them (lists in Member column order, dicts, or
-    candidates with `id_hash`): only their ID-number hashes are read. A row the insert skipped (registered meanwhile by someone else)
-    belongs to another union, since every writer into this union holds its row lock, so `org_id = org`
-    selects exactly the rows this chunk inserted. The path is read here, under that same lock.
+    `rows` are the chunk's new people as the importer holds them (lists in Member column order, or dicts of
+    attnames). When the insert took every row (`inserted == len(rows)`), they are counted here in Python from
+    those values: no query. Otherwise some were skipped by ON CONFLICT (registered meanwhile by someone else,
+    hence in another union, since every writer into this union holds its row lock), and the rows this chunk
+    inserted are read back: `org_id = this union AND id_number_hash IN (the chunk's hashes)`.
     """
-    from gonghui.stats.rebuild import join_flows, member_vectors  # the SQL the rebuild uses
-
-    hashes = [_hash_of(row) for row in rows]
     ids = path_ids(Org.objects.filter(pk=org_id).values_list("path", flat=True).get())
     deltas = Deltas()
+    if inserted is not None and inserted == len(rows):
+        for row in rows:
+            values = _values_of(row)
+            month = month_of(_day(values["joined_on"]))
+            if values["status"] == MemberStatus.ACTIVE:
+                deltas.add(ids, month, {"members": 1, **dict.fromkeys(member_categories(values), 1)})
+                deltas.add_age(ids, month, _day(values["birth_date"]).year, 1)
+            elif values["status"] == MemberStatus.RETAINED:
+                deltas.add(ids, month, {"members_retained": 1})
+            flows = {"joined": 1, "joined_new_forms": 1} if values["employment_form"] else {"joined": 1}
+            deltas.add(ids, month, flows)
+        deltas.write()
+        return
+    from gonghui.stats.rebuild import join_flows, member_vectors  # the SQL the rebuild uses
+
+    hashes = [_values_of(row)["id_number_hash"] for row in rows]
     step = 900  # under SQLite's bound-parameter limit
     for start in range(0, len(hashes), step):
         part = hashes[start:start + step]
@@ -120,15 +134,22 @@ def members_inserted(*, org_id: int, rows: list) -> None:
     deltas.write()
 
 
-_HASH_AT = [f.attname for f in Member._meta.concrete_fields if not f.primary_key].index("id_number_hash")
+_ATTNAMES = [f.attname for f in Member._meta.concrete_fields if not f.primary_key]
+_READ = ("status", "joined_on", "birth_date", "id_number_hash", *CATEGORY_FIELDS)
+_AT = {name: _ATTNAMES.index(name) for name in _READ}
+_DEFAULTS = {f.attname: f.get_default() for f in Member._meta.concrete_fields if f.attname in _READ}
 
 
-def _hash_of(row) -> str:
-    if isinstance(row, (list, tuple)):
-        return row[_HASH_AT]
+def _values_of(row) -> dict:
     if isinstance(row, dict):
-        return row["id_number_hash"]
-    return row.id_hash
+        return {name: row.get(name, _DEFAULTS[name]) for name in _READ}
+    if isinstance(row, (list, tuple)):
+        return {name: row[i] for name, i in _AT.items()}
+    return {"id_number_hash": row.id_hash}
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def members_reattaching(*, source, target, on: date | None = None) -> None:
