@@ -6,6 +6,7 @@ and its Chinese messages are put back on the fields they name (`add_service_erro
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.members.choices import MembershipChange, MembershipChangeReason
@@ -21,7 +22,7 @@ END_KINDS = [
     (DECEASED, _("会员死亡（以除名登记）")),
 ]
 # The national reasons 1–6; "91" (death) comes only with the DECEASED choice above.
-NATIONAL_REASONS = [(c.value, f"{c.value} {c.label}") for c in MembershipChangeReason
+NATIONAL_REASONS = [(c.value, format_lazy("{} {}", c.value, c.label)) for c in MembershipChangeReason
                     if c != MembershipChangeReason.DECEASED]
 
 
