@@ -9,6 +9,13 @@ from celery import shared_task
 
 @shared_task(name="stats.fold", ignore_result=True)
 def fold() -> None:
+    from django.db import connection
+
     from gonghui.stats.tally import fold as fold_tallies
 
     fold_tallies()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # The rows just folded are dead entries in the partial index of unfolded rows until a vacuum removes
+        # them, and every read walks over them meanwhile (migration 0002 also lowers autovacuum's threshold).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM stats_tally, stats_age_tally")
