@@ -231,3 +231,17 @@ def test_writes_answer_only_post(client, world):
     client.force_login(world.county_cadre)
 
     assert client.get(page(world.worker_member) + "membership/").status_code == 405
+
+
+def test_an_unticked_box_clears_migrant_worker_and_an_unchanged_form_writes_nothing(client, world):
+    member = world.worker_member
+    Member.objects.filter(pk=member.pk).update(migrant_worker=True)
+    member.refresh_from_db()
+    client.force_login(world.county_cadre)
+
+    assert client.post(page(member) + "edit/", edit_data(member, migrant_worker=False)).status_code == 302
+    member.refresh_from_db()
+    audits = AuditEvent.objects.count()
+    assert client.post(page(member) + "edit/", edit_data(member, migrant_worker=False)).status_code == 302
+
+    assert member.migrant_worker is False and AuditEvent.objects.count() == audits
