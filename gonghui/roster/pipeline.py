@@ -59,6 +59,7 @@ def prepared_chunks(roster: Roster, checker: RowChecker, maker: RowMaker, *, sta
     worker = context.Process(target=_work, name="roster-prepare", daemon=True,
                              args=(channel, roster, checker, maker, start, chunk_size, os.getpid()))
     worker.start()
+    finished = False  # the worker sent its end marker
     try:
         while True:
             try:
@@ -71,11 +72,13 @@ def prepared_chunks(roster: Roster, checker: RowChecker, maker: RowMaker, *, sta
                 except queues.Empty:
                     raise RuntimeError(f"花名册预处理进程意外退出（退出码 {worker.exitcode}）") from None
             if item is None:
+                finished = True
                 return
             if isinstance(item, _Failure):
                 raise item.error()
             yield item
     finally:
+        worker.join(timeout=5 if finished else 0)  # after the end marker it is only closing its pipe
         if worker.is_alive():
             worker.kill()
         worker.join()
