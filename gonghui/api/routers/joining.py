@@ -195,6 +195,14 @@ def join_application_get(request: HttpRequest, application_id: int):
     return selectors.join_application_get(actor=request.auth, pk=application_id)
 
 
+@router.post("/join/applications/{int:application_id}/withdraw", response={200: ApplicationOut, **_WRITE_ERRORS},
+             url_name="join_withdraw", summary="撤回入会申请")
+def join_withdraw(request: HttpRequest, application_id: int):
+    """申请人本人撤回尚在审批中的入会申请；撤回后可重新申请（例如改投其他工会）。"""
+    application = selectors.join_application_get(actor=request.auth, pk=application_id)
+    return services.join_withdraw(application=application, actor=request.auth)
+
+
 # --- the cadre's side -------------------------------------------------------------------------------------
 
 

@@ -70,6 +70,12 @@ def _application(application) -> dict:
     return {"application_id": application.pk}
 
 
+def _workers_application(world, org):
+    from gonghui.console.tests.join_support import application_in
+
+    return application_in(world.county, applicant=world.worker)
+
+
 ROUTES += [
     Route(name="api:ping", method="GET", target="none", public=True),
     Route(name="api:join_notice", method="GET", target="none", public=True),
@@ -85,6 +91,9 @@ ROUTES += [
           data=lambda world, application: {"reason": "权限矩阵"}),
     Route(name="api:join_approve_bulk", method="POST", target="none", setup=make_application,
           data=lambda world, application: {"ids": [application.pk]}),
+    # Only the applicant may withdraw: the matrix's worker, for an application it made itself.
+    Route(name="api:join_withdraw", method="POST", target="none", setup=_workers_application, applicant_only=True,
+          kwargs=_application, data=lambda world, application: {}),
 ]
 
 from gonghui.api.tests.matrix_routes_stats import ROUTES as STATS_ROUTES  # noqa: E402

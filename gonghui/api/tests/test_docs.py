@@ -13,11 +13,13 @@ OPERATIONS = {"org_list", "org_get", "org_children", "org_create", "org_update",
 PUBLIC_OPERATIONS = {"card_verify", "card_public_key"}
 # One-tap join (一键入会). The join form's notice and employer search, and the bench's ping, need no account.
 JOIN_OPERATIONS = {"join_notice", "join_employers", "join_sms_code", "join_apply", "join_my_applications",
-                   "join_application_get", "join_queue", "join_approve", "join_reject", "join_approve_bulk", "ping"}
+                   "join_application_get", "join_queue", "join_approve", "join_reject", "join_withdraw",
+                   "join_approve_bulk", "ping"}
 JOIN_PATHS = {"/api/v1/join/notice", "/api/v1/join/employers", "/api/v1/join/sms-code", "/api/v1/join/applications",
               "/api/v1/join/applications/mine", "/api/v1/join/applications/{application_id}",
               "/api/v1/join/queue", "/api/v1/join/applications/{application_id}/approve",
-              "/api/v1/join/applications/{application_id}/reject", "/api/v1/join/approve-bulk", "/api/v1/ping"}
+              "/api/v1/join/applications/{application_id}/reject",
+              "/api/v1/join/applications/{application_id}/withdraw", "/api/v1/join/approve-bulk", "/api/v1/ping"}
 OPERATIONS |= JOIN_OPERATIONS
 PUBLIC_OPERATIONS |= {"join_notice", "join_employers", "ping"}
 # Transfers (转会): the handshake between two unions, and the search for the receiving one (any account).

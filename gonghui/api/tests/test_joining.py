@@ -115,6 +115,29 @@ def test_a_worker_does_not_see_someone_elses_application(world, api_as):
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
 
 
+def test_the_applicant_withdraws_and_may_apply_again(world, worker_api, api_as):
+    payload = apply_payload(world, world.county)
+    first = post(worker_api, "/api/v1/join/applications", payload).json()
+
+    # a cadre who may decide it cannot withdraw it; nothing changes
+    cadre = api_as(world.county_cadre)
+    before = fingerprint()
+    refused = post(cadre, f"/api/v1/join/applications/{first['id']}/withdraw", {})
+    assert refused.status_code == 403 and refused.json()["detail"] == "无权处理该入会申请"
+    assert changed_tables(before, fingerprint()) == []
+
+    response = post(worker_api, f"/api/v1/join/applications/{first['id']}/withdraw", {})
+    assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+    again = post(worker_api, f"/api/v1/join/applications/{first['id']}/withdraw", {})
+    assert again.status_code == 422 and "已处理" in again.json()["detail"]
+
+    # withdrawn, the person may apply again (a new code)
+    second = apply_payload(world, world.county)
+    second["id_number"] = payload["id_number"]
+    retry = post(worker_api, "/api/v1/join/applications", second)
+    assert retry.status_code == 201, retry.content
+
+
 # --- the cadre's side -------------------------------------------------------------------------------------
 
 

@@ -112,6 +112,9 @@ class Route:
     # For routes on other domain rows (a join application, a grant): (world, org_or_member) -> the row,
     # made inside the case's savepoint from the case's target; kwargs and data then receive that row.
     setup: Callable[[Any, Any], Any] | None = None
+    # A row only the person who made it may act on (a worker's own join application): every cadre, in scope
+    # or not, is refused (403 or 404) and changes nothing.
+    applicant_only: bool = False
     # Set by the framework for ninja's built-in routes: any answer but a server error is fine.
     builtin: bool = field(default=False, repr=False)
 
@@ -294,6 +297,8 @@ def expectation(case: Case) -> str:
     ns = route.namespace
     if route.target == "transfer":
         return _transfer_expectation(case)
+    if route.applicant_only and persona in CADRES:
+        return HIDDEN
     if persona in CADRES:
         if ns == "portal":
             # The portal shows a signed-in person their own rows only; a cadre's scope means nothing there.
