@@ -44,7 +44,7 @@ TARGET = 3.0
 JOIN_TARGET = 0.4
 GENERATED = 2_000_000  # what the demo generator makes at province scale; more members are cloned
 FULL = {"members": 2_000_000, "grassroots": 147_000}
-QUICK = {"members": 30_000, "grassroots": 3_000}
+QUICK = {"members": 20_000, "grassroots": 2_000}
 
 
 def parse_args():
@@ -274,12 +274,12 @@ def measure_joining(args) -> dict:
 
     from gonghui.orgs.models import Org
 
-    seconds = args.seconds or (3.0 if args.quick else 10.0)
+    seconds = args.seconds or (1.5 if args.quick else 10.0)
     unions = list(Org.objects.filter(kind="grassroots", status="active").values_list("pk", flat=True))
     result = {"clients": args.clients, "seconds": seconds}
     untallied: list[str] = []
     for mode in ("plain", "insert_upkeep", "join_no_upkeep", "join", "plain_again"):
-        rows = Rows(int(4_000 * seconds) + 5_000, seed=hash(mode) % 10_000 + int(time.time()))
+        rows = Rows(int(4_000 * seconds) + (1_000 if args.quick else 5_000), seed=hash(mode) % 10_000 + int(time.time()))
         counts = [0] * args.clients
         errors: list = []
         barrier = threading.Barrier(args.clients)
