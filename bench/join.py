@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """How fast the API takes one-tap join applications and answers a scoped member look-up, under 50 clients.
 
-Starts gunicorn (2 gthread workers × 4 threads, DEBUG off, persistent database connections) on a free port of
+Starts gunicorn (4 gthread workers × 2 threads, DEBUG off, persistent database connections) on a free port of
 127.0.0.1 against the PostgreSQL database gonghui_bench_join (migrated, with a demo county), then puts each of
 three requests under 50 concurrent keep-alive clients for a fixed time and reports requests per second and the
 50th and 99th latency percentiles:
@@ -60,8 +60,10 @@ def parse_args():
     parser.add_argument("--duration", type=int, help="seconds of load per run")
     parser.add_argument("--runs", type=int, help="runs per request (median reported)")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # 4 × 2 on 2 cores: measured best (2 × 4 lost a third of the look-ups to threads waiting on one GIL; 6 × 2
+    # gave the CPU to more processes than it has); see docs/benchmarks.md.
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args()
 
 
