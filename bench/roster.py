@@ -208,6 +208,17 @@ class TreeMemory:
         return self.peak_mb
 
 
+def export_run(url: str, out: Path) -> tuple[float, float, int]:
+    """Seconds, peak RSS (MB) and exit code of `gonghui roster export` in a child process of its own."""
+    env = dict(os.environ, DATABASE_URL=url)
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "roster", "export", "--org", "BENCH",
+                              str(out)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, child.returncode
+
+
 def rss_mb() -> tuple[float, float]:
     """Peak RSS of this process and of its largest finished child, MB."""
     return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
