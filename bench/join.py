@@ -161,7 +161,8 @@ def prepare(size: dict, threads_needed: int) -> dict:
 
 
 def start_server(port: int, args, env: dict) -> subprocess.Popen:
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(args.workers), "-k", "gthread",
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "config" / "gunicorn.py"), "config.wsgi",
+               "-w", str(args.workers), "-k", "gthread",
                "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "--keep-alive", "30",
                "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
