@@ -14,8 +14,8 @@ three requests under 50 concurrent keep-alive clients for a fixed time and repor
 
 Targets (research/performance-anchors.md §3.3 and §6, benches 8 and 9): join/ping ≥ 0.15, lookup/ping ≥ 0.25,
 p99 < 100 ms for each, measured with the 50 clients paced at half the throughput the closed loop reached
-(`run_paced`: at saturation a closed loop's latency is only 50 ÷ throughput, by Little's law). The SMS codes are made beforehand through the real `accounts.services.sms_code_send`
-(read back from the test SMS backend in this process); the server checks them exactly as in production.
+(`join_load.run_paced`: at saturation a closed loop's latency is only 50 ÷ throughput, by Little's law). The
+SMS codes are made beforehand through the real `accounts.services.sms_code_send` (read back from the test SMS backend in this process); the server checks them exactly as in production.
 
     .venv/bin/python bench/join.py            # 3 runs of 15 s per request, median reported
     .venv/bin/python bench/join.py --quick    # a small county and one 4 s run each: under a minute
@@ -45,12 +45,13 @@ sys.path.insert(0, str(ROOT))
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "gonghui_bench_join"
-CLIENTS = 50
 TARGETS = {"join": 0.15, "lookup": 0.25, "p99_ms": 100.0}
 PACED_LOAD = 0.5  # the paced latency phase sends half the throughput the closed loop measured
 FULL = {"members": 20_000, "grassroots": 200, "persons": 30_000, "duration": 15, "runs": 3, "warmup": 3}
 QUICK = {"members": 3_000, "grassroots": 40, "persons": 3_000, "duration": 4, "runs": 1, "warmup": 1}
 WORK = ROOT / "var" / "bench"
+
+from join_load import CLIENTS, run_paced, run_python, run_wrk  # noqa: E402  (bench/ is the script's path)
 
 
 def parse_args():
@@ -188,168 +189,6 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-# --- load generators --------------------------------------------------------------------------------------
-
-_WRK_LUA = r"""
-local counter = 0
-local threads = {}
-function setup(thread)
-  thread:set("tid", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
-
-local lines, pos, step, kind, token
-function init(args)
-  kind = args[1]
-  token = args[2]
-  lines = {}
-  if args[3] ~= nil then
-    for line in io.lines(args[3]) do lines[#lines + 1] = line end
-  end
-  local slots = tonumber(args[4] or "1")
-  local slot = tonumber(args[5] or "0") * slots + tid
-  local per = math.floor(#lines / (slots * tonumber(args[6] or "1")))
-  pos = slot * per
-  step = 1
-  if kind == "lookup" then pos = tid end
-end
-
-function request()
-  if kind == "ping" then
-    return wrk.format("GET", "/api/v1/ping")
-  end
-  pos = pos + step
-  local line = lines[(pos - 1) % #lines + 1]
-  if kind == "lookup" then
-    return wrk.format("GET", "/api/v1/members/" .. line, {["Authorization"] = "Bearer " .. token})
-  end
-  return wrk.format("POST", "/api/v1/join/applications",
-                    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, line)
-end
-
-function done(summary, latency, requests)
-  local errors = summary.errors
-  io.write(string.format('WRK_JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
-    '"non2xx": %d, "socket_errors": %d}\n', summary.requests, summary.duration, latency:percentile(50),
-    latency:percentile(99), errors.status, errors.connect + errors.read + errors.write + errors.timeout))
-end
-"""
-
-
-def run_wrk(port: int, kind: str, token: str, lines_file: str, duration: int, slot: int, slots_total: int,
-            threads: int) -> dict:
-    script = WORK / "join-wrk.lua"
-    script.write_text(_WRK_LUA)
-    # A slow answer is a latency to report, not a failure: wrk would count one past its 2 s default as an error.
-    command = ["wrk", f"-t{threads}", f"-c{CLIENTS}", f"-d{duration}s", "--timeout", "30s", "--latency",
-               "-s", str(script), f"http://127.0.0.1:{port}", "--", kind, token or "-", lines_file or "",
-               str(threads), str(slot), str(slots_total)]
-    if not lines_file:
-        command = command[:-4]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    line = next(x for x in out.splitlines() if x.startswith("WRK_JSON "))
-    raw = json.loads(line.removeprefix("WRK_JSON "))
-    seconds = raw["duration_us"] / 1e6
-    return {"rps": raw["requests"] / seconds, "p50_ms": raw["p50_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
-            "requests": raw["requests"], "failed": raw["non2xx"] + raw["socket_errors"]}
-
-
-def run_python(port: int, make_request, duration: int) -> dict:
-    """CLIENTS threads, each with one keep-alive connection, for `duration` seconds."""
-    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
-    failures = [0] * CLIENTS
-    barrier = threading.Barrier(CLIENTS + 1)
-    stop_at = [0.0]
-
-    def client(i):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        barrier.wait()
-        while time.perf_counter() < stop_at[0]:
-            method, path, body, headers = make_request(i)
-            started = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = 200 <= response.status < 300
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            latencies[i].append(time.perf_counter() - started)
-            failures[i] += 0 if ok else 1
-        conn.close()
-
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    for worker in workers:
-        worker.start()
-    begun = time.perf_counter()
-    stop_at[0] = begun + duration
-    barrier.wait()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - begun
-    merged = sorted(x for per in latencies for x in per)
-    n = len(merged)
-    return {"rps": n / elapsed, "p50_ms": merged[n // 2] * 1000 if n else 0.0,
-            "p99_ms": merged[min(n - 1, int(n * 0.99))] * 1000 if n else 0.0, "requests": n,
-            "failed": sum(failures)}
-
-
-def run_paced(port: int, make_request, rate: float, duration: int) -> dict:
-    """CLIENTS keep-alive connections sending `rate` requests a second in all, on a fixed schedule.
-
-    The latency of each request is counted from the moment the schedule meant to send it, so a server that
-    falls behind is charged for the wait (no coordinated omission). This is the latency a user sees when the
-    server is busy but not overrun; the closed loop above measures throughput, where by Little's law the
-    mean latency is simply CLIENTS ÷ throughput."""
-    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
-    failures = [0] * CLIENTS
-    barrier = threading.Barrier(CLIENTS + 1)
-    begun = [0.0]
-    per_client = rate / CLIENTS
-
-    def client(i):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        barrier.wait()
-        k = 0
-        while True:
-            due = begun[0] + (k + i / CLIENTS) / per_client
-            if due >= begun[0] + duration:
-                break
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            method, path, body, headers = make_request(i)
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = 200 <= response.status < 300
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
-            latencies[i].append(time.perf_counter() - due)
-            failures[i] += 0 if ok else 1
-            k += 1
-        conn.close()
-
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    for worker in workers:
-        worker.start()
-    begun[0] = time.perf_counter() + 0.2
-    barrier.wait()
-    for worker in workers:
-        worker.join()
-    merged = sorted(x for per in latencies for x in per)
-    n = len(merged)
-    return {"rate": round(rate, 1), "p50_ms": round(merged[n // 2] * 1000, 2) if n else 0.0,
-            "p99_ms": round(merged[min(n - 1, int(n * 0.99))] * 1000, 2) if n else 0.0, "requests": n,
-            "failed": sum(failures)}
-
-
 # --- measuring --------------------------------------------------------------------------------------------
 
 
@@ -390,12 +229,12 @@ def measure(port: int, data: dict, size: dict, generator: str) -> dict:
             if generator == "wrk":
                 if kind == "join":
                     # One slot of the persons per run, and one more left for the paced phase.
-                    result = run_wrk(port, kind, data["applicant_tokens"][0], str(persons_file), seconds, run,
+                    result = run_wrk(WORK, port, kind, data["applicant_tokens"][0], str(persons_file), seconds, run,
                                      runs + 2, wrk_threads)
                 elif kind == "lookup":
-                    result = run_wrk(port, kind, data["cadre_token"], str(ids_file), seconds, 0, 1, wrk_threads)
+                    result = run_wrk(WORK, port, kind, data["cadre_token"], str(ids_file), seconds, 0, 1, wrk_threads)
                 else:
-                    result = run_wrk(port, kind, "", "", seconds, 0, 1, wrk_threads)
+                    result = run_wrk(WORK, port, kind, "", "", seconds, 0, 1, wrk_threads)
             else:
                 result = run_python(port, python_request(kind), seconds)
             if run:
