@@ -124,9 +124,7 @@ def insert(obj, *, using: str = "default", skip_conflict: bool = False):
     no receivers. A constraint violation raises django.db.IntegrityError as save() would — or, with
     `skip_conflict`, a row refused by a unique constraint or index is not inserted (`ON CONFLICT DO NOTHING`,
     PostgreSQL and SQLite alike) and None is returned: no savepoint is needed to go on after it."""
-    model = type(obj)
-    if model.save is not Model.save:  # a model whose save() does more must be saved by it
-        raise TypeError(f"{model.__name__} overrides save(); use it")
+    model = _plain(obj)
     connection = connections[using]
     key = (model, using, connection.vendor, skip_conflict)
     if key not in _INSERTS:
@@ -167,9 +165,7 @@ _UPDATES: dict[tuple, tuple[str, list]] = {}
 
 def update_fields(obj, *names: str, using: str = "default") -> None:
     """`obj.save(update_fields=names)` with the UPDATE built once per model and field list; no signals."""
-    model = type(obj)
-    if model.save is not Model.save:
-        raise TypeError(f"{model.__name__} overrides save(); use it")
+    model = _plain(obj)
     connection = connections[using]
     key = (model, names, using, connection.vendor)
     if key not in _UPDATES:
@@ -180,8 +176,12 @@ def update_fields(obj, *names: str, using: str = "default") -> None:
     sql, fields = _UPDATES[key]
     values = [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, meta_pk(obj, connection)])
+        cursor.execute(sql, [*values, obj._meta.pk.get_db_prep_value(obj.pk, connection)])
 
 
-def meta_pk(obj, connection):
-    return obj._meta.pk.get_db_prep_value(obj.pk, connection)
+def _plain(obj):
+    """The model of `obj`, refused when its save() does more than save: then save() must write it."""
+    model = type(obj)
+    if model.save is not Model.save:
+        raise TypeError(f"{model.__name__} overrides save(); use it")
+    return model
