@@ -15,6 +15,10 @@ Options (all optional on a demo machine):
   GONGHUI_AXES_COOLOFF_MINUTES  how long the lock lasts (default 30)
   GONGHUI_BROKER_URL            Celery broker, e.g. redis://127.0.0.1:6379/0 (default: files under the data directory)
   GONGHUI_UPLOAD_MAX_MB         largest roster file the console accepts, in MB (default 50)
+  GONGHUI_HSTS_PRELOAD          send HSTS "preload" (default on in production)
+  GONGHUI_SILENCED_CHECKS       comma-separated check ids to silence, e.g. gonghui.W002 (a county on SQLite)
+  GONGHUI_AUDIT_RETENTION_DAYS  audit events younger than this are never purged (default and minimum 180)
+  GONGHUI_AUDIT_SEAL_LAG_SECONDS  the audit sealer leaves events this young for its next run (default 60)
 """
 from datetime import timedelta
 from pathlib import Path
@@ -238,12 +242,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_POOL = "solo"
 CELERY_TASK_ACKS_LATE = True
 # Periodic tasks, sent by `celery -A config beat` (quickstart runs one). stats.fold: see gonghui/stats/tasks.py.
-CELERY_BEAT_SCHEDULE = {"stats-fold": {"task": "stats.fold", "schedule": 60.0}}
+CELERY_BEAT_SCHEDULE = {
+    "stats-fold": {"task": "stats.fold", "schedule": 60.0},
+    "audit-seal": {"task": "core.audit_seal", "schedule": 60.0},  # the hash chain (gonghui.core.audit_seal)
+}
+
+# --- audit log: hash chain and retention (issue 6 part 4; docs/operations.md) ----------------------------------
+# The sealer chains events older than the lag (late commits of lower ids must have landed) and looks back this
+# many minutes behind the newest sealed event for a late one; verify calls an event unsealed after lag + rescan
+# an error.
+GONGHUI_AUDIT_SEAL_LAG_SECONDS = env_int("GONGHUI_AUDIT_SEAL_LAG_SECONDS", 60)
+GONGHUI_AUDIT_SEAL_RESCAN_MINUTES = env_int("GONGHUI_AUDIT_SEAL_RESCAN_MINUTES", 10)
+# Audit events are kept at least 180 days (网络安全法 Art. 21(3), Art. 23(3) from 2026: logs kept ≥ 6 months);
+# `gonghui audit purge` refuses anything younger, and a lower setting stops the server from starting.
+GONGHUI_AUDIT_MIN_RETENTION_DAYS = 180
+GONGHUI_AUDIT_RETENTION_DAYS = env_int("GONGHUI_AUDIT_RETENTION_DAYS", GONGHUI_AUDIT_MIN_RETENTION_DAYS)
+if GONGHUI_AUDIT_RETENTION_DAYS < GONGHUI_AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"GONGHUI_AUDIT_RETENTION_DAYS must be at least {GONGHUI_AUDIT_MIN_RETENTION_DAYS} (审计日志至少保存180天)")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No ID or phone number reaches a log line: every handler masks them (gonghui.core.logging).
+    "filters": {"mask_personal_numbers": {"()": "gonghui.core.logging.MaskPersonalNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_personal_numbers"]}},
     "root": {"handlers": ["console"], "level": env_str("GONGHUI_LOG_LEVEL", "WARNING")},
 }
 

@@ -52,3 +52,39 @@ class IdempotencyRecord(models.Model):
         verbose_name = _("幂等请求记录")
         verbose_name_plural = _("幂等请求记录")
         constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_unique_key")]
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain over audit events, written by the sealer (core.audit_seal), never by a service.
+
+    hash = SHA-256(previous hash ‖ digest), digest = SHA-256(the event's canonical serialisation): the chain is
+    kept apart from the events so that writers never wait for each other (docs/operations.md). Chain order is
+    sealing order, not id order. Append-only like the events (migration 0004).
+    """
+
+    sequence = models.BigIntegerField(_("序号"), primary_key=True)
+    event_id = models.BigIntegerField(_("审计事件编号"), unique=True)
+    digest = models.CharField(_("事件摘要"), max_length=64)
+    hash = models.CharField(_("链哈希"), max_length=64)
+    sealed_at = models.DateTimeField(_("封存时间"))
+
+    class Meta:
+        verbose_name = _("审计封存")
+        verbose_name_plural = _("审计封存")
+
+
+class AuditPurge(models.Model):
+    """A purge of old audit events (`gonghui audit purge`): the chain prefix up to `up_to_sequence` was archived to
+    a file and deleted, so verification knows those events are gone on purpose. Append-only (migration 0004).
+    """
+
+    at = models.DateTimeField(_("时间"))
+    before = models.DateTimeField(_("清理截止时间"))
+    up_to_sequence = models.BigIntegerField(_("清理至封存序号"))
+    events = models.PositiveIntegerField(_("事件数"))
+    archive = models.CharField(_("归档文件"), max_length=500)
+    archive_sha256 = models.CharField(_("归档文件SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计清理记录")
+        verbose_name_plural = _("审计清理记录")

@@ -1,16 +1,11 @@
 """pytest hooks of the whole suite (registered by the root conftest.py).
 
 Transactional tests (`django_db(transaction=True)`, `transactional_db`, `live_server`) end with Django's
-`flush`, which empties every table: TRUNCATE on PostgreSQL, DELETE on SQLite. The audit table refuses
-both (migration core 0002, the append-only rule), so around that flush, and only there, the guard
+`flush`, which empties every table: TRUNCATE on PostgreSQL, DELETE on SQLite. The audit tables refuse
+both (migrations core 0002 and 0004, the append-only rule), so around that flush, and only there, the guard
 triggers are switched off and switched on again. Tests still meet the triggers exactly as production does.
 """
-import importlib
-
 import pytest
-
-_MIGRATION = "gonghui.core.migrations.0002_audit_append_only"
-_PG_TRIGGERS = ("core_auditevent_no_update", "core_auditevent_no_truncate")
 
 
 def _is_transactional(item) -> bool:
@@ -26,40 +21,16 @@ def _is_transactional(item) -> bool:
     return bool(transactional or reset_sequences)
 
 
-def _existing_triggers(cursor, vendor: str) -> set[str]:
-    # None exist under --nomigrations; then there is nothing to switch.
-    if vendor == "postgresql":
-        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('core_auditevent')")
-    elif vendor == "sqlite":
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'core_auditevent'")
-    else:
-        return set()
-    return {row[0] for row in cursor.fetchall()}
-
-
 def audit_guard(*, enabled: bool, triggers: set[str] | None = None) -> set[str]:
-    """Switch the append-only triggers of the audit table off, or back on (test support only).
+    """Switch the append-only guards of the audit tables (events, seals, purges) off, or back on (test support).
 
-    Switching off returns the triggers it switched off; pass them back to switch the same ones on.
+    Switching off returns the tables it switched off; pass them back to switch the same ones on.
     """
-    from django.db import connection
+    from gonghui.core import audit_triggers
 
-    vendor = connection.vendor
-    with connection.cursor() as cursor:
-        if not enabled:
-            triggers = _existing_triggers(cursor, vendor)
-        triggers = set(triggers or ())
-        if vendor == "postgresql":
-            verb = "ENABLE" if enabled else "DISABLE"
-            for trigger in sorted(triggers & set(_PG_TRIGGERS)):
-                cursor.execute(f"ALTER TABLE core_auditevent {verb} TRIGGER {trigger}")
-        elif vendor == "sqlite" and triggers:
-            migration = importlib.import_module(_MIGRATION)
-            statements = migration.SQLITE_FORWARD if enabled else migration.SQLITE_BACKWARD
-            for statement in statements:
-                if any(name in statement for name in triggers):
-                    cursor.execute(statement)
-    return triggers
+    if enabled:
+        return audit_triggers.switch(enabled=True, tables=triggers or ())
+    return audit_triggers.switch(enabled=False)
 
 
 @pytest.hookimpl(wrapper=True)
