@@ -31,7 +31,7 @@ class JoinApplication(models.Model):
                                   related_name="join_applications")
     name = models.CharField(_("姓名"), max_length=50)
     id_number_enc = models.BinaryField(editable=False)
-    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_hash = models.CharField(max_length=64, editable=False)  # index: Meta (no `_like` index)
     birth_date = models.DateField(_("出生日期"))
     gender = models.CharField(_("性别"), max_length=1)
     division_code = models.CharField(_("证件所属行政区划"), max_length=6, blank=True)
@@ -75,7 +75,8 @@ class JoinApplication(models.Model):
                 violation_error_message=_("不予批准时必须说明原因"),
             ),
         ]
-        indexes = [models.Index(fields=["routed_org", "status", "submitted_at"], name="join_queue_idx")]
+        indexes = [models.Index(fields=["routed_org", "status", "submitted_at"], name="join_queue_idx"),
+                   models.Index(fields=["id_number_hash"], name="join_id_number_hash_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} → {self.routed_org}"

@@ -41,12 +41,12 @@ class Member(models.Model):
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=50, db_index=True, editable=False)
     id_type = models.CharField(_("证件类别"), max_length=1, choices=IdType.choices, default=IdType.RESIDENT_ID)
     id_number_enc = models.BinaryField(_("证件号码（密文）"), editable=False)
-    id_number_hash = models.CharField(_("证件号码索引"), max_length=64, unique=True, editable=False)
+    id_number_hash = models.CharField(_("证件号码索引"), max_length=64, editable=False)  # unique: Meta
     birth_date = models.DateField(_("出生日期"))
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     division_code = models.CharField(_("证件所属行政区划"), max_length=6, blank=True)
     phone_enc = models.BinaryField(_("手机号（密文）"), null=True, blank=True, editable=False)
-    phone_hash = models.CharField(_("手机号索引"), max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(_("手机号索引"), max_length=64, blank=True, editable=False)  # index: Meta
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNICITY_CHOICES, default="01")
     education = models.CharField(_("学历"), max_length=2, choices=Education.choices, blank=True)
     political_status = models.CharField(_("政治面貌"), max_length=2, choices=PoliticalStatus.choices, blank=True)
@@ -62,7 +62,7 @@ class Member(models.Model):
     work_unit = models.CharField(_("工作单位"), max_length=200, blank=True)
     skill_level = models.CharField(_("技能等级"), max_length=1, choices=SkillLevel.choices, blank=True)
     household_place = models.CharField(_("户籍所在地"), max_length=12, blank=True, help_text=_("GB/T 2260 区划代码"))
-    card_number = models.CharField(_("会员证号"), max_length=24, unique=True, null=True, blank=True)
+    card_number = models.CharField(_("会员证号"), max_length=24, null=True, blank=True)  # unique: Meta
     joined_on = models.DateField(_("入会日期"))
     status = models.CharField(_("会籍状态"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -73,9 +73,18 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("会员")
         verbose_name_plural = _("会员")
+        # Keyed hashes and card numbers are only ever compared for equality. Declared here rather than with
+        # unique=True / db_index=True on the field, because on PostgreSQL the field options add a second,
+        # `varchar_pattern_ops` (`_like`) index for LIKE that nothing uses and every insert pays for.
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], name="member_id_number_hash_uniq",
+                                    violation_error_message=_("此证件号码已登记为会员")),
+            models.UniqueConstraint(fields=["card_number"], name="member_card_number_uniq"),
+        ]
         indexes = [
             models.Index(fields=["org", "status"], name="member_org_status_idx"),
             models.Index(fields=["org", "name"], name="member_org_name_idx"),
+            models.Index(fields=["phone_hash"], name="member_phone_hash_idx"),
         ]
 
     def __str__(self) -> str:
@@ -128,7 +137,7 @@ class MemberCard(models.Model):
     """An e-member card (电子会员卡). A new card replaces the old; ending a membership revokes it."""
 
     member = models.ForeignKey(Member, verbose_name=_("会员"), on_delete=models.PROTECT, related_name="cards")
-    number = models.CharField(_("会员证号"), max_length=24, unique=True)
+    number = models.CharField(_("会员证号"), max_length=24)  # unique: Meta (no `_like` index)
     issued_at = models.DateTimeField(_("发卡时间"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     revoke_reason = models.CharField(_("作废原因"), max_length=100, blank=True)
@@ -140,6 +149,7 @@ class MemberCard(models.Model):
             models.UniqueConstraint(fields=["member"], condition=Q(revoked_at__isnull=True),
                                     name="card_one_valid_per_member",
                                     violation_error_message=_("该会员已有一张有效会员卡")),
+            models.UniqueConstraint(fields=["number"], name="card_number_uniq"),
         ]
 
     def __str__(self) -> str:
