@@ -36,8 +36,30 @@ def normalize(raw: str) -> str:
     return "".join(str(raw).translate(_FULLWIDTH).split()).upper()
 
 
+def _chunk_tables() -> list[tuple[slice, dict[str, int]]]:
+    """For each run of up to three positions, the weighted sum of every digit string that can stand there."""
+    tables = []
+    for start in range(0, 17, 3):
+        stop = min(start + 3, 17)
+        width = stop - start
+        table = {}
+        for value in range(10**width):
+            digits = str(value).zfill(width)
+            table[digits] = sum(int(d) * w for d, w in zip(digits, _WEIGHTS[start:stop]))
+        tables.append((slice(start, stop), table))
+    return tables
+
+
+_CHUNKS = _chunk_tables()
+
+
 def check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    """ISO 7064 MOD 11-2. Six table look-ups instead of seventeen int() calls: a roster import checks every
+    row's number, and this was a tenth of the import worker's time."""
+    try:
+        total = sum(table[first17[part]] for part, table in _CHUNKS)
+    except KeyError:  # a digit other than ASCII 0-9 that str.isdigit() accepted
+        total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
     return _CHECK[total % 11]
 
 

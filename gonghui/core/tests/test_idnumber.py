@@ -1,4 +1,5 @@
 """Resident ID numbers: format, birth date and check digit, never the county's age."""
+import random
 from datetime import date
 
 import pytest
@@ -111,3 +112,15 @@ def test_make_builds_numbers_that_parse_back():
 
     assert len(number) == 18
     assert idnumber.parse(number, today=TODAY).birth_date == date(1985, 1, 2)
+
+
+def test_the_check_digit_tables_agree_with_the_iso_7064_definition_on_every_position():
+    weights = [pow(2, 17 - i, 11) for i in range(17)]  # MOD 11-2: position i weighs 2^(17-i) mod 11
+    rng = random.Random(7064)
+    for _ in range(5000):
+        first17 = "".join(rng.choice("0123456789") for _ in range(17))
+        expected = "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+        assert idnumber.check_digit(first17) == expected
+    # known numbers (GB 11643-1999's example, and one ending in X)
+    assert idnumber.check_digit("11010519491231002") == "X"
+    assert idnumber.check_digit("44052418800101001") == "4"
