@@ -5,7 +5,8 @@ from gonghui.core.sms import LocmemBackend
 from gonghui.core.testing.tasks import use_memory_broker
 
 # Lets transactional tests flush the append-only audit table (see the module's docstring).
-pytest_plugins = ["gonghui.core.testing.pytest_plugin"]
+# Fails any test whose responses carry a plaintext ID or mobile number (gonghui.core.testing.pii_scanner).
+pytest_plugins = ["gonghui.core.testing.pytest_plugin", "gonghui.core.testing.pii_scanner"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.accounts.choices import MANAGING, RoleKind
+from gonghui.accounts.choices import DUTIES, MANAGING, SCOPED, RoleKind
 from gonghui.core import crypto
 from gonghui.core.masking import mask_phone
 
@@ -46,8 +46,10 @@ class User(AbstractUser):
 
     @cached_property
     def scope_paths(self) -> list[str]:
-        """Path prefixes of every org this user holds a role on: the subtrees they may see."""
-        return sorted({role.org.path for role in self.active_roles})
+        """Path prefixes of every org this user holds a business role on: the subtrees they may see.
+
+        An administrator duty (三员) is held on an org too, but sees none of its rows."""
+        return sorted({role.org.path for role in self.active_roles if role.kind in SCOPED})
 
     @cached_property
     def managing_paths(self) -> list[str]:
@@ -58,8 +60,13 @@ class User(AbstractUser):
         return bool(self.active_roles)
 
     @cached_property
+    def duty(self) -> str:
+        """The administrator duty (三员) this account holds, or "" (at most one: role_one_duty_per_user)."""
+        return next((role.kind for role in self.active_roles if role.kind in DUTIES), "")
+
+    @property
     def is_sysadmin(self) -> bool:
-        return any(role.kind == RoleKind.SYSADMIN for role in self.active_roles)
+        return self.duty == RoleKind.SYSADMIN
 
 
 def phone_index(phone: str) -> str:
@@ -80,6 +87,10 @@ class Role(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "org", "kind"], name="role_unique_per_org",
                                     violation_error_message=_("该用户在此工会已有这个角色")),
+            # 三员 (GB/T 22239-2019 8.1.4.2 d): no account combines two administrator duties, nor holds one twice.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(kind__in=sorted(DUTIES)),
+                                    name="role_one_duty_per_user",
+                                    violation_error_message=_("系统管理员、安全管理员、审计管理员不得由同一账号兼任")),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.accounts.choices import RoleKind
+from gonghui.accounts.choices import DUTIES, RoleKind
+from gonghui.accounts.duties import duty_conflict, is_security_admin, may_grant_duty
 from gonghui.accounts.models import ApiToken, Consent, PrivacyNotice, Role, SmsCode, User, phone_index
 from gonghui.accounts.selectors import sms_code_newest_locked
 from gonghui.core import audit, crypto
@@ -25,11 +26,13 @@ SMS_RESEND_SECONDS = 60
 
 
 def _may_grant(actor, org) -> bool:
-    return actor is None or getattr(actor, "is_superuser", False) or can_manage_org(actor, org)
+    return (actor is None or getattr(actor, "is_superuser", False) or is_security_admin(actor)
+            or can_manage_org(actor, org))
 
 
 def _is_administrator(actor) -> bool:
-    return actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "is_sysadmin", False)
+    # Accounts are the security administrator's duty (三员, gonghui.accounts.duties), not the system administrator's.
+    return actor is None or getattr(actor, "is_superuser", False) or is_security_admin(actor)
 
 
 def _may_create_accounts(actor) -> bool:
@@ -56,12 +59,15 @@ def cadre_create(*, username: str, password: str, display_name: str, actor) -> U
 def role_grant(*, user: User, org, kind: str, actor) -> Role:
     if not _may_grant(actor, org):
         raise PermissionDenied(_("无权在该工会授予角色"))
-    if kind == RoleKind.SYSADMIN and actor is not None and not getattr(actor, "is_superuser", False):
-        raise PermissionDenied(_("只有超级管理员可以授予系统管理员角色"))
+    if kind in DUTIES and not may_grant_duty(actor):
+        raise PermissionDenied(_("只有超级管理员可以授予系统管理员、安全管理员、审计管理员角色"))
     if not user.has_usable_password():
         # A worker account signs in with an SMS code alone; with a role it would open the console without
         # the cadre's password (and a system administrator's TOTP). Cadres get accounts of their own.
         raise ValidationError({"user": _("职工手机号账号不能授予干部角色，请为其创建干部账号")})
+    conflict = duty_conflict(user, kind)
+    if conflict:
+        raise ValidationError({"kind": conflict})
     role, _created = Role.objects.get_or_create(user=user, org=org, kind=kind)
     if kind == RoleKind.SYSADMIN and not user.is_staff:
         User.objects.filter(pk=user.pk).update(is_staff=True)
@@ -72,7 +78,7 @@ def role_grant(*, user: User, org, kind: str, actor) -> Role:
 
 @transaction.atomic
 def role_revoke(*, role: Role, actor) -> None:
-    if not _may_grant(actor, role.org):
+    if not _may_grant(actor, role.org) or (role.kind in DUTIES and not may_grant_duty(actor)):
         raise PermissionDenied(_("无权撤销该角色"))
     audit.record(actor=actor, action="role.revoke", obj=role, org_path=role.org.path,
                  before={"user": role.user.username, "org": role.org_id, "kind": role.kind})
@@ -85,7 +91,8 @@ def api_token_create(*, user: User, name: str, actor, days: int | None = 365) ->
 
     Only for oneself or by an administrator: a token acts with all of its user's roles.
     """
-    if not (_is_administrator(actor) or getattr(actor, "pk", None) == user.pk):
+    # Not even the security administrator: a token for a chair would let its maker read the chair's members.
+    if not (actor is None or getattr(actor, "is_superuser", False) or getattr(actor, "pk", None) == user.pk):
         raise PermissionDenied(_("只能为自己创建API令牌"))
     plaintext = "gh_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

@@ -36,6 +36,8 @@ class ApiTokenAuth(HttpBearer):
         row, user = found
         if row.revoked or (row.expires_at is not None and row.expires_at <= now) or not user.is_active:
             return None
+        if user.duty:
+            return None  # administrators (三员) work in the console behind TOTP; a token would skip it
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
             # Bookkeeping, not a change of the token: conditional so that concurrent requests write once.
             ApiToken.objects.filter(pk=row.id).filter(
@@ -65,10 +67,10 @@ class SessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_active:
             return None
-        # As in the console (gonghui.console.decorators): a system administrator's session counts only once
-        # it has passed the second factor (MLPS level 3: two factors for privileged users).
-        if user.is_sysadmin and not getattr(user, "is_verified", lambda: False)():
-            raise HttpError(403, _("系统管理员请先在后台完成二次验证"))
+        # As in the console (gonghui.console.decorators): an administrator (三员) reads no member and so has
+        # no business in the API, which serves the business roles.
+        if user.duty:
+            raise HttpError(403, _("管理员账号不能调用业务接口"))
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
             raise HttpError(403, _("页面已过期或请求来源不明（CSRF校验失败），请刷新页面后重试"))
         return user

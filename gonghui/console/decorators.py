@@ -1,4 +1,4 @@
-"""Who may use the console: cadres, and system administrators only after their second factor."""
+"""Who may use the console: cadres on business pages, administrators (三员) on their duty's pages after TOTP."""
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -9,11 +9,11 @@ from django_otp import user_has_device
 
 
 def cadre_required(view=None, *, second_factor: bool = True):
-    """Anonymous → the sign-in page; signed in without a role (a worker) → 403; a system administrator who
-    has not passed TOTP in this session → enrolment or the code page. What a cadre may see is the selectors'
+    """Anonymous → the sign-in page; signed in without a role (a worker) → 403; an administrator (三员), who
+    sees no member, → 403 (its pages are duty_required, behind TOTP). What a cadre may see is the selectors'
     business (scope), not this decorator's.
 
-    `second_factor=False` is for the TOTP pages themselves.
+    `second_factor=False` is for the TOTP pages themselves, which administrators use too.
     """
 
     def decorate(view):
@@ -22,15 +22,37 @@ def cadre_required(view=None, *, second_factor: bool = True):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("console:login"))
-            if not user.is_cadre:
+            if not user.is_cadre or (second_factor and user.duty):
+                # An administrator (三员) works only on the pages of its duty (duty_required); the TOTP pages
+                # (second_factor=False) are for everyone with a role.
                 return render(request, "console/forbidden.html", status=403)
-            if second_factor and user.is_sysadmin and not user.is_verified():
-                return second_factor_redirect(request, request.get_full_path())
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def duty_required(*duties: str):
+    """The pages of one administrator duty (三员, gonghui.accounts.duties): any other account gets 403, and
+    the holder must have passed TOTP in this session (GB/T 22239-2019 8.1.4.1 d: two factors for
+    administrators)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("console:login"))
+            if user.duty not in duties:
+                return render(request, "console/forbidden.html", status=403)
+            if not user.is_verified():
+                return second_factor_redirect(request, request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def second_factor_redirect(request, next_url: str):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from gonghui.console.views import (
     auth,
+    duties,
     join,
     member_changes,
     members,
@@ -11,6 +12,7 @@ from gonghui.console.views import (
     stats_quality,
     stats_report,
     transfers,
+    unmask,
 )
 
 app_name = "console"
@@ -33,6 +35,7 @@ urlpatterns = [
     path("members/<int:pk>/", members.member_detail, name="member-detail"),
     path("members/<int:pk>/membership/", member_changes.member_membership_end, name="member-membership-end"),
     path("members/<int:pk>/edit/", member_changes.member_edit, name="member-edit"),
+    path("members/<int:pk>/unmask/", unmask.member_unmask_view, name="member-unmask"),
     path("members/<int:pk>/card/reissue/", member_changes.member_card_reissue, name="member-card-reissue"),
     path("members/<int:pk>/transfer/", transfers.member_transfer, name="member-transfer"),
     path("transfers/", transfers.transfer_list, name="transfer-list"),
@@ -45,6 +48,13 @@ urlpatterns = [
     path("join/<int:pk>/", join.join_detail, name="join-detail"),
     path("join/<int:pk>/approve/", join.join_approve_one, name="join-approve"),
     path("join/<int:pk>/reject/", join.join_reject_one, name="join-reject"),
+    # The administrators' pages (三员): each only for its duty, behind TOTP (console.views.duties).
+    path("audit/", duties.audit_log, name="audit-log"),
+    path("accounts/", duties.accounts, name="accounts"),
+    path("accounts/<int:pk>/", duties.account_detail, name="account-detail"),
+    path("accounts/<int:pk>/roles/", duties.account_role_grant, name="account-role-grant"),
+    path("accounts/<int:pk>/roles/<int:role_pk>/revoke/", duties.account_role_revoke, name="account-role-revoke"),
+    path("accounts/<int:pk>/disable/", duties.account_disable, name="account-disable"),
     path("stats/", stats.stats_dashboard, name="stats-home"),
     path("stats/<int:pk>/", stats.stats_dashboard, name="stats-dashboard"),
     path("stats/<int:pk>/screen/", stats.stats_bigscreen, name="stats-bigscreen"),

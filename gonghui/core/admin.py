@@ -5,14 +5,22 @@ from django.contrib import admin
 from gonghui.core.models import AuditEvent
 
 
+# The models a system administrator may look at (三员, gonghui.accounts.duties): none holds a person's record
+# or an audit event. An allow-list, so a model registered later stays hidden until someone decides.
+SYSADMIN_MODELS = frozenset({"orgs.org", "orgs.orgevent"})
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     # Who may open the admin at all is the site's decision (a system administrator after TOTP); such a user
-    # may look at every registered model without per-model Django permissions.
+    # may look at the non-personal models without per-model Django permissions.
+    def _may_view(self, request) -> bool:
+        return getattr(request.user, "is_sysadmin", False) and self.opts.label_lower in SYSADMIN_MODELS
+
     def has_module_permission(self, request) -> bool:
-        return getattr(request.user, "is_sysadmin", False)
+        return self._may_view(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return getattr(request.user, "is_sysadmin", False)
+        return self._may_view(request)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

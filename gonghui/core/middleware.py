@@ -38,3 +38,19 @@ class RequestContextMiddleware:
         finally:
             client_ip.reset(token)
         return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer Django itself makes (MLPS 8.1.4.8 residual information;
+    ASVS 14.3.2): console, portal and API pages are one person's view of personal data, which neither a shared
+    proxy nor the browser's disk may keep. Static files never reach this: WhiteNoise answers them earlier.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        response["Pragma"] = "no-cache"
+        return response

@@ -41,6 +41,9 @@ ROUTES = [
     Route(name="api:member_list", method="GET", target="list", list_key="member"),
     Route(name="api:member_list", method="GET", target="list", list_key="member", query={"q": "zw"}),
     Route(name="api:member_get", method="GET", target="member", kwargs=lambda obj: {"member_id": obj.pk}),
+    # An audited reveal (members.unmask): a managing cadre or the member themself, with a reason.
+    Route(name="api:member_unmask", method="POST", target="member", kwargs=lambda obj: {"member_id": obj.pk},
+          data=lambda world, obj: {"reason": "权限矩阵"}, unmasks=True),
     Route(name="api:me", method="GET", target="none"),
     # A rest station or merchant checks a card without signing in; the answer shows only the card face.
     Route(name="api:card_verify", method="POST", target="none", public=True,

@@ -47,6 +47,11 @@ ROUTES = [
     Route(name="console:totp-setup", method="POST", target="none", data=lambda world, obj: {"token": "000000"}),
     Route(name="console:totp-verify", method="GET", target="none"),
     Route(name="console:totp-verify", method="POST", target="none", data=lambda world, obj: {"token": "000000"}),
+    # 修改密码 (console.views.auth.password_change): any account with a password; a wrong old password changes nothing.
+    Route(name="console:password-change", method="GET", target="none"),
+    Route(name="console:password-change", method="POST", target="none",
+          data=lambda world, obj: {"old_password": "not-the-password", "new_password1": "Xin-mima-2026!",
+                                   "new_password2": "Xin-mima-2026!"}),
     Route(name="console:home", method="GET", target="none"),
     Route(name="console:org-tree", method="GET", target="none"),
     Route(name="console:org-detail", method="GET", target="org", kwargs=_by_pk),
@@ -129,6 +134,25 @@ ROUTES += [
     Route(name="console:roster-job-refused", method="GET", target="org", kwargs=_by_pk, setup=_roster_job,
           unmasks=True),
     Route(name="console:roster-job-resume", method="POST", target="org", kwargs=_by_pk, setup=_failed_roster_job),
+]
+
+# 查看完整号码 (console.views.unmask): an audited reveal, so its own-scope answer carries the numbers.
+# The administrators' pages (三员, console.views.duties): no business persona reaches them; the duties
+# themselves are checked in console/tests/test_duties.py.
+_ACCOUNT = {"pk": 1}
+ROUTES += [
+    Route(name="console:member-unmask", method="POST", target="member", kwargs=_by_pk,
+          data=lambda world, member: {"reason": "权限矩阵"}, unmasks=True),
+    Route(name="console:audit-log", method="GET", target="none", admin_only=True),
+    Route(name="console:accounts", method="GET", target="none", admin_only=True),
+    Route(name="console:account-detail", method="GET", target="none", admin_only=True,
+          kwargs=lambda org: _ACCOUNT),
+    Route(name="console:account-role-grant", method="POST", target="none", admin_only=True,
+          kwargs=lambda org: _ACCOUNT, data=lambda world, org: {"org_code": org.code, "kind": "chair"}),
+    Route(name="console:account-role-revoke", method="POST", target="none", admin_only=True,
+          kwargs=lambda org: {"pk": 1, "role_pk": 1}),
+    Route(name="console:account-disable", method="POST", target="none", admin_only=True,
+          kwargs=lambda org: _ACCOUNT),
 ]
 
 from gonghui.console.tests.matrix_routes_stats import ROUTES as STATS_ROUTES  # noqa: E402

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login, logout as auth_logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,6 +19,7 @@ from gonghui.accounts.forms import CadreLoginForm, TotpForm
 from gonghui.accounts.services import totp_device_confirm, totp_device_start
 from gonghui.console.decorators import cadre_required, second_factor_redirect
 from gonghui.console.navigation import safe_next
+from gonghui.console.views.duties import duty_home
 
 
 @sensitive_post_parameters("password")
@@ -29,7 +31,10 @@ def login(request):
     if form.is_valid():
         user = form.get_user()
         auth_login(request, user)
-        if user.is_sysadmin:
+        if user.duty:
+            # Every administrator (三员) passes TOTP, then lands on its duty's page (it has no business pages).
+            if next_url == reverse("console:home"):
+                next_url = duty_home(user)
             return second_factor_redirect(request, next_url)
         return redirect(next_url)
     return render(request, "console/login.html", {"form": form, "next": next_url})

@@ -14,6 +14,7 @@ from gonghui.console.forms_members import MemberEditForm, MembershipEndForm, add
 from gonghui.members import services
 from gonghui.members.choices import MembershipChange, MembershipChangeReason
 from gonghui.members.models import MembershipEvent
+from gonghui.members.permissions import can_unmask
 from gonghui.members.selectors import member_get
 from gonghui.orgs.permissions import can_manage_org
 from gonghui.orgs.selectors import org_ancestors
@@ -35,6 +36,7 @@ def detail_context(request, member, *, end_form=None, edit_form=None) -> dict:
         "age": _age(member.birth_date), "events": membership_history(member), "may_manage": may_manage,
         "end_form": (end_form or MembershipEndForm()) if may_manage else None,
         "edit_form": (edit_form or MemberEditForm(member=member)) if may_manage else None,
+        "may_unmask": can_unmask(request.user, member),  # 查看完整号码 (console.views.unmask)
     }
 
 

@@ -115,6 +115,9 @@ class Route:
     # A row only the person who made it may act on (a worker's own join application): every cadre, in scope
     # or not, is refused (403 or 404) and changes nothing.
     applicant_only: bool = False
+    # A page of an administrator duty (三员, console.views.duties): no business persona, worker or anonymous
+    # caller reaches it (403, or the sign-in page); console/tests/test_duties.py checks the duties themselves.
+    admin_only: bool = False
     # Set by the framework for ninja's built-in routes: any answer but a server error is fine.
     builtin: bool = field(default=False, repr=False)
 
@@ -297,6 +300,8 @@ def expectation(case: Case) -> str:
     ns = route.namespace
     if route.target == "transfer":
         return _transfer_expectation(case)
+    if route.admin_only:
+        return DENIED
     if route.applicant_only and persona in CADRES:
         return HIDDEN
     if persona in CADRES:

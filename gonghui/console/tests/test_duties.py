@@ -1,0 +1,184 @@
+"""Separation of duties (三员, gonghui.accounts.duties): three administrator duties no account combines, each on
+its own pages behind TOTP, none of them reading a member; the audit administrator reads the audit log only."""
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.test.utils import override_settings
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gonghui.accounts.choices import RoleKind
+from gonghui.accounts.models import Role
+from gonghui.accounts.services import api_token_create, cadre_create, role_grant
+from gonghui.core.models import AuditEvent
+from gonghui.core.testing.personas import PASSWORD, WORKER_ID, WORKER_PHONE, build_world
+
+DUTIES = {"sysadmin": RoleKind.SYSADMIN, "secadmin": RoleKind.SECADMIN, "auditadmin": RoleKind.AUDITADMIN}
+
+
+@pytest.fixture(scope="module")
+def duty_world(django_db_setup, django_db_blocker):
+    """The personas' world and one account per duty, each with a confirmed authenticator; rolled back at the end."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                             GONGHUI_SMS_BACKEND="gonghui.core.sms.LocmemBackend")
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        world = build_world()
+        for username, kind in DUTIES.items():
+            user = cadre_create(username=username, password=PASSWORD, display_name=str(kind.label), actor=None)
+            role_grant(user=user, org=world.province, kind=kind, actor=None)
+            TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            world.users[username] = user
+        yield world
+        transaction.set_rollback(True)
+
+
+def _as(client, user, *, verified: bool = True):
+    client.force_login(user)
+    if verified:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+        session.save()
+    return client
+
+
+# What each page answers each duty: 200 only for the duty it belongs to.
+PAGES = {
+    "member list": (lambda w: reverse("console:member-list"), ()),
+    "member page": (lambda w: reverse("console:member-detail", args=[w.worker_member.pk]), ()),
+    "member API": (lambda w: reverse("api:member_get", kwargs={"member_id": w.worker_member.pk}), ()),
+    "org tree": (lambda w: reverse("console:org-tree"), ()),
+    "audit log": (lambda w: reverse("console:audit-log"), ("auditadmin",)),
+    "accounts": (lambda w: reverse("console:accounts"), ("secadmin",)),
+    "an account": (lambda w: reverse("console:account-detail", args=[w.county_cadre.pk]), ("secadmin",)),
+    "admin: orgs": (lambda w: reverse("admin:orgs_org_changelist"), ("sysadmin",)),
+    "admin: members": (lambda w: reverse("admin:members_member_changelist"), ()),
+    "admin: audit events": (lambda w: reverse("admin:core_auditevent_changelist"), ()),
+}
+
+
+@pytest.mark.parametrize("duty", DUTIES)
+def test_each_duty_opens_its_own_pages_and_no_member_or_other_duty(duty, duty_world, db, client):
+    _as(client, duty_world.users[duty])
+    answers = {}
+    for page, (url, allowed) in PAGES.items():
+        response = client.get(url(duty_world))
+        location = response.get("Location", "")
+        answers[page] = 200 if response.status_code == 200 else (
+            "refused" if response.status_code in (403, 404) or "/login/" in location else response.status_code)
+
+    assert answers == {page: 200 if duty in allowed else "refused" for page, (url, allowed) in PAGES.items()}
+
+
+def test_no_business_persona_opens_an_administrators_page(duty_world, db, client):
+    for persona in ("province_cadre", "auditor", "worker"):
+        _as(client, duty_world.users[persona], verified=False)
+        for name in ("console:audit-log", "console:accounts"):
+            assert client.get(reverse(name)).status_code == 403, (persona, name)
+
+
+@pytest.mark.parametrize("duty", DUTIES)
+def test_an_administrator_passes_totp_first(duty, duty_world, db, client):
+    response = client.post(reverse("console:login"), {"username": duty, "password": PASSWORD})
+
+    assert response.status_code == 302 and reverse("console:totp-verify") in response["Location"]
+    home = {"sysadmin": "admin:index", "secadmin": "console:accounts", "auditadmin": "console:audit-log"}[duty]
+    assert "next=" + reverse(home).replace("/", "%2F") in response["Location"]
+    own_page = {"sysadmin": "admin:index", "secadmin": "console:accounts", "auditadmin": "console:audit-log"}
+    response = client.get(reverse(own_page[duty]))
+    assert response.status_code == 302 and "/totp/" in response["Location"] or "/login/" in response["Location"]
+
+
+def test_an_administrators_api_token_opens_nothing(duty_world, db, client):
+    token = api_token_create(user=duty_world.auditadmin, name="试", actor=None)[1]
+
+    response = client.get(reverse("api:member_list"), HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 401
+
+
+def test_no_account_holds_two_duties_the_service_says_why(duty_world, db):
+    for other in (RoleKind.SECADMIN, RoleKind.AUDITADMIN):
+        with pytest.raises(ValidationError) as refused:
+            role_grant(user=duty_world.sysadmin, org=duty_world.city, kind=other, actor=None)
+        assert "不得由同一账号兼任" in str(refused.value)
+    assert set(Role.objects.filter(user=duty_world.sysadmin).values_list("kind", flat=True)) == {"sysadmin"}
+
+
+def test_no_account_holds_two_duties_the_database_refuses_it(duty_world, db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Role.objects.create(user=duty_world.sysadmin, org=duty_world.city, kind=RoleKind.AUDITADMIN)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Role.objects.create(user=duty_world.secadmin, org=duty_world.city, kind=RoleKind.SECADMIN)
+
+
+def test_a_duty_and_a_business_role_are_not_combined(duty_world, db):
+    with pytest.raises(ValidationError, match="不能担任业务角色"):
+        role_grant(user=duty_world.secadmin, org=duty_world.county, kind=RoleKind.CHAIR, actor=None)
+    with pytest.raises(ValidationError, match="不能再担任管理员"):
+        role_grant(user=duty_world.county_cadre, org=duty_world.province, kind=RoleKind.AUDITADMIN, actor=None)
+
+
+def test_only_the_operator_grants_a_duty(duty_world, db):
+    stranger = duty_world.stranger
+    for actor in (duty_world.province_cadre, duty_world.secadmin, duty_world.sysadmin):
+        with pytest.raises(PermissionDenied):
+            role_grant(user=stranger, org=duty_world.province, kind=RoleKind.AUDITADMIN, actor=actor)
+    with pytest.raises(PermissionDenied):
+        from gonghui.accounts.services import role_revoke
+
+        role_revoke(role=Role.objects.get(user=duty_world.auditadmin), actor=duty_world.province_cadre)
+
+
+def test_the_security_administrator_grants_and_revokes_a_business_role(duty_world, db, client):
+    _as(client, duty_world.users["secadmin"])
+    stranger = duty_world.stranger
+    url = reverse("console:account-role-grant", args=[stranger.pk])
+
+    refused = client.post(url, {"org_code": duty_world.county.code, "kind": RoleKind.SECADMIN})
+    granted = client.post(url, {"org_code": duty_world.county.code, "kind": RoleKind.STAFF})
+
+    assert refused.status_code == 422 and "请选择要授予的角色" in refused.content.decode()
+    role = Role.objects.get(user=stranger)
+    assert granted.status_code == 302 and (role.org, role.kind) == (duty_world.county, RoleKind.STAFF)
+    assert AuditEvent.objects.filter(action="role.grant", object_id=str(role.pk), actor=duty_world.secadmin).count() == 1
+    revoked = client.post(reverse("console:account-role-revoke", args=[stranger.pk, role.pk]))
+    assert revoked.status_code == 302 and not Role.objects.filter(user=stranger).exists()
+
+
+def test_the_accounts_page_lists_cadres_and_administrators_never_a_workers_phone(duty_world, db, client):
+    _as(client, duty_world.users["secadmin"])
+
+    html = client.get(reverse("console:accounts")).content.decode()
+
+    assert "county_cadre" in html and "auditadmin" in html
+    assert duty_world.worker.username not in html and "138****0001" not in html
+    assert client.get(reverse("console:account-detail", args=[duty_world.worker.pk])).status_code == 404
+
+
+def test_the_audit_log_filters_by_action_actor_and_date_and_shows_masked_values_only(duty_world, db, client):
+    _as(client, duty_world.users["auditadmin"])
+    url = reverse("console:audit-log")
+
+    signups = client.get(url, {"action": "user.worker_signup"}).content.decode()
+    grants = client.get(url, {"action": "role.grant", "who": "system"}).content.decode()
+    future = client.get(url, {"from": "2999-01-01"}).content.decode()
+
+    assert "138****0001" in signups and WORKER_PHONE not in signups and "role.grant" not in signups
+    assert "role.grant" in grants and "user.create" not in grants
+    assert "没有符合条件的审计事件" in future
+    assert WORKER_ID not in client.get(url).content.decode()
+
+
+def test_the_audit_log_pages(duty_world, db, client, monkeypatch):
+    from gonghui.console.views import duties
+
+    monkeypatch.setattr(duties, "AUDIT_PER_PAGE", 5)
+    _as(client, duty_world.users["auditadmin"])
+    url = reverse("console:audit-log")
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    assert "下一页</a>" in first.content.decode()
+    assert second.status_code == 200 and "上一页</a>" in second.content.decode()
+    assert first.content.decode().count("<tr>") == second.content.decode().count("<tr>") == 5 + 1
