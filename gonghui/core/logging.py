@@ -13,8 +13,8 @@ from gonghui.core.idnumber import check_digit
 from gonghui.core.masking import mask_id_number, mask_phone
 
 _ID = re.compile(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
-# With or without +86, spaces or dashes in the 3-4-4 groups people type.
-_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
+# With or without +86 / 0086, spaces or dashes in the 3-4-4 groups people type.
+_MOBILE = re.compile(r"(?<![0-9])((?:\+?86|0086)[ -]?)?(1[3-9][0-9])[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
 
 
 def _id(match: re.Match) -> str:
@@ -23,7 +23,8 @@ def _id(match: re.Match) -> str:
 
 
 def _mobile(match: re.Match) -> str:
-    return mask_phone("".join(match.groups()))
+    prefix, *groups = match.groups()
+    return (prefix or "") + mask_phone("".join(groups))
 
 
 def mask_text(text: str) -> str:

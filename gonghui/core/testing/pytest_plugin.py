@@ -33,9 +33,17 @@ def audit_guard(*, enabled: bool, triggers: set[str] | None = None) -> set[str]:
     return audit_triggers.switch(enabled=False)
 
 
+def _database_was_set_up(item) -> bool:
+    request = getattr(item, "_request", None)
+    defs = getattr(request, "_fixture_defs", {}) if request is not None else {}
+    return "_django_db_helper" in defs or "transactional_db" in defs or "live_server" in defs
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    if not _is_transactional(item):
+    # A test skipped before its fixtures ran has no test database behind it, and nothing to flush: the
+    # connection would still name the real database.
+    if not _is_transactional(item) or not _database_was_set_up(item):
         return (yield)
     from pytest_django.plugin import blocking_manager_key
 
