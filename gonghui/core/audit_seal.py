@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +81,11 @@ def rows(queryset):
     return queryset.values(*CANONICAL_COLUMNS)
 
 
+def _sealed() -> Exists:
+    # NOT EXISTS, an anti-join on the unique event_id index; NOT IN (subquery) would hash the whole chain each run.
+    return Exists(AuditSeal.objects.filter(event_id=OuterRef("pk")))
+
+
 def _lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -94,7 +100,7 @@ def seal(*, now: datetime | None = None, full: bool = False) -> int:
     """
     now = now or timezone.now()
     cutoff = now - lag()
-    sealed = 0
+    sealed, after_id = 0, 0
     while True:
         with transaction.atomic():
             _lock()
@@ -104,7 +110,8 @@ def seal(*, now: datetime | None = None, full: bool = False) -> int:
                 newest_at = AuditEvent.objects.filter(pk=last["event_id"]).values_list("at", flat=True).first()
                 if newest_at is not None:
                     candidates = candidates.filter(at__gte=newest_at - rescan())
-            candidates = candidates.exclude(pk__in=AuditSeal.objects.values("event_id"))
+            # Within one run, each batch starts past the previous one instead of re-reading the sealed ids.
+            candidates = candidates.filter(~_sealed(), pk__gt=after_id)
             batch = list(rows(candidates.order_by("id"))[:BATCH])
             if not batch:
                 return sealed
@@ -117,7 +124,7 @@ def seal(*, now: datetime | None = None, full: bool = False) -> int:
                 links.append(AuditSeal(sequence=sequence, event_id=row["id"], digest=digest, hash=previous,
                                        sealed_at=now))
             AuditSeal.objects.bulk_create(links)
-            sealed += len(links)
+            sealed, after_id = sealed + len(links), batch[-1]["id"]
         if len(batch) < BATCH:
             return sealed
 
@@ -195,7 +202,7 @@ def verify(*, now: datetime | None = None, chunk: int = 5000) -> Report:
             report.sealed += 1
         after = links[-1][0]
     report.head = previous
-    unsealed = AuditEvent.objects.exclude(pk__in=AuditSeal.objects.values("event_id"))
+    unsealed = AuditEvent.objects.filter(~_sealed())
     report.unsealed = unsealed.count()
     if report.unsealed:
         report.oldest_unsealed = unsealed.order_by("at").values_list("at", flat=True).first()
