@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (block "security headers" below)
+    "gonghui.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,6 +172,38 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 GONGHUI_BEHIND_PROXY = env_bool("GONGHUI_BEHIND_PROXY")  # one reverse proxy: see gonghui.core.middleware
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if GONGHUI_BEHIND_PROXY else None
 X_FRAME_OPTIONS = "DENY"
+
+# --- security headers (issue 6 part 5; `gonghui check --deploy` with the production settings is clean) -----
+# HSTS preload: the header only says the host consents to the browsers' preload list; an operator submits the
+# domain there. GONGHUI_HSTS_PRELOAD=0 for a host that must keep plain HTTP on a sibling sub-domain.
+SECURE_HSTS_PRELOAD = env_bool("GONGHUI_HSTS_PRELOAD", PRODUCTION)
+# Deployment checks an operator has decided on (gonghui.core.checks), e.g. gonghui.W002 for a county on SQLite.
+SILENCED_SYSTEM_CHECKS = env_list("GONGHUI_SILENCED_CHECKS", [])
+SECURE_REFERRER_POLICY = "same-origin"  # console URLs carry org and member ids; other sites never see them
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True  # pages send the token from the hx-headers attribute, never read from the cookie
+# Content-Security-Policy (django-csp): every script, style, font and image from this host; no inline script
+# or style, no eval, no frames. Pico's form icons are data: SVG images. The API docs page (Swagger UI) gets
+# its own relaxation in gonghui.api.docs.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features no page uses are switched off (gonghui.core.headers).
+GONGHUI_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
 # django-axes: lock the username+IP pair, not the username alone, so an attacker cannot lock a cadre out
 # from another address (MLPS level 3: 登录失败处理).

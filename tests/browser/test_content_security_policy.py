@@ -1,0 +1,39 @@
+"""The content security policy in a real browser: pages run under it without a violation, and a violation (an
+injected inline script or style) is blocked and fails the test through the console watcher (conftest.Watched)."""
+import pytest
+
+pytestmark = pytest.mark.browser
+
+INJECT = """() => {
+  const script = document.createElement("script");
+  script.textContent = "window.injectedRan = true;";
+  document.body.appendChild(script);
+  const box = document.createElement("div");
+  box.innerHTML = '<p id="injected-style" style="color: rgb(255, 0, 0)">x</p>';
+  document.body.appendChild(box);
+  return [window.injectedRan === true, getComputedStyle(document.getElementById("injected-style")).color];
+}"""
+
+
+def test_an_injected_inline_script_and_style_are_blocked_and_reported_as_errors(phone, db):
+    phone.goto("/portal/")
+    assert phone.errors == []
+
+    ran, color = phone.page.evaluate(INJECT)
+    phone.page.wait_for_timeout(200)  # the console messages arrive asynchronously
+
+    assert ran is False and color != "rgb(255, 0, 0)"
+    violations = [e for e in phone.errors if "Content Security Policy" in e]
+    assert len(violations) == 2 and len(phone.errors) == 2, phone.errors
+    phone.errors.clear()  # proven: the watcher would have failed this test
+
+
+def test_the_api_docs_run_swagger_ui_under_the_policy(desktop, db):
+    desktop.goto("/api/v1/docs")
+    desktop.page.locator(".opblock").first.wait_for()
+    assert desktop.page.locator(".opblock").count() > 10
+
+
+def test_the_admin_sign_in_page_runs_under_the_policy(desktop, db):
+    desktop.goto("/admin/login/")
+    desktop.page.locator("form").first.wait_for()
