@@ -22,6 +22,10 @@ def _test_settings(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "uploads"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     LocmemBackend.outbox.clear()
+    # Rate-limit counters (gonghui.core.ratelimit) live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -15,6 +15,17 @@ Options (all optional on a demo machine):
   GONGHUI_AXES_COOLOFF_MINUTES  how long the lock lasts (default 30)
   GONGHUI_BROKER_URL            Celery broker, e.g. redis://127.0.0.1:6379/0 (default: files under the data directory)
   GONGHUI_UPLOAD_MAX_MB         largest roster file the console accepts, in MB (default 50)
+  GONGHUI_PASSWORD_PROFILE      "dengbao" (default: length, three character classes, changed every 90 days) or
+                                "asvs" (length, common and breached passwords refused, no rotation);
+                                gonghui/accounts/passwords.py
+  GONGHUI_PASSWORD_MIN_LENGTH   shortest password (default 8 for dengbao, 12 for asvs)
+  GONGHUI_PASSWORD_MAX_AGE_DAYS dengbao: days before a cadre must change the password (default 90)
+  GONGHUI_RATE_LIMITS           overrides of the rate limits (gonghui/core/ratelimit.py), comma-separated
+                                NAME=COUNT/PERIOD with PERIOD s, m, h, d or e.g. 10m; NAME=0 switches one off:
+                                GONGHUI_RATE_LIMITS="join_ip=600/m,sms_phone=3/h"
+  GONGHUI_CACHE_URL             Django's cache, e.g. redis://127.0.0.1:6379/1 (GONGHUI_REDIS_URL is read when this
+                                is unset); without either, each process keeps its own cache in memory, so each
+                                server process counts rate limits on its own: set it where several run
   GONGHUI_HSTS_PRELOAD          send HSTS "preload" (default on in production)
   GONGHUI_SILENCED_CHECKS       comma-separated check ids to silence, e.g. gonghui.W002 (a county on SQLite)
   GONGHUI_AUDIT_RETENTION_DAYS  audit events younger than this are never purged (default and minimum 180)
@@ -91,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gonghui.accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "gonghui.accounts.middleware.PasswordExpiryMiddleware",  # dengbao: 修改密码 after 90 days
     "gonghui.core.middleware.RequestContextMiddleware",
     "gonghui.core.middleware.NoStoreMiddleware",  # personal data is never cached (gonghui.core.middleware)
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,12 +162,14 @@ AUTHENTICATION_BACKENDS = [
     "gonghui.accounts.backends.PhoneCodeBackend",
 ]
 LOGIN_URL = "console:login"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# Password policy: two profiles, because GB/T 22239 (rotation, composition) and OWASP ASVS 5.0 (length, breached
+# passwords, no rotation) disagree; the one validator applies the configured profile (gonghui.accounts.passwords).
+GONGHUI_PASSWORD_PROFILE = env_str("GONGHUI_PASSWORD_PROFILE", "dengbao")
+if GONGHUI_PASSWORD_PROFILE not in ("dengbao", "asvs"):
+    raise ImproperlyConfigured("GONGHUI_PASSWORD_PROFILE must be dengbao or asvs")
+GONGHUI_PASSWORD_MIN_LENGTH = env_int("GONGHUI_PASSWORD_MIN_LENGTH", 8 if GONGHUI_PASSWORD_PROFILE == "dengbao" else 12)
+GONGHUI_PASSWORD_MAX_AGE_DAYS = env_int("GONGHUI_PASSWORD_MAX_AGE_DAYS", 90)
+AUTH_PASSWORD_VALIDATORS = [{"NAME": "gonghui.accounts.passwords.ProfileValidator"}]
 # Idle timeout: the cookie lives this long and every request renews it.
 SESSION_COOKIE_AGE = env_int("GONGHUI_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
@@ -219,6 +233,29 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "phone", "code", "token"]
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "gonghui 工会"
+
+# --- cache and rate limits (gonghui/core/ratelimit.py) ---------------------------------------------------
+# Redis when configured, so every server process shares one count; otherwise each process's own memory.
+GONGHUI_CACHE_URL = env_str("GONGHUI_CACHE_URL") or env_str("GONGHUI_REDIS_URL")
+if GONGHUI_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": GONGHUI_CACHE_URL,
+                          "KEY_PREFIX": "gonghui"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gonghui"}}
+# Requests per fixed window, by limit name: <what>_<counted by>. Answers past the count get HTTP 429 in Chinese.
+# Per address limits are generous (a factory's workers share one address when a join drive signs them up together);
+# per account and per phone limits are tight (one person never needs more).
+GONGHUI_RATE_LIMITS = {
+    "sign_in_ip": "60/m",  # console and portal sign-in attempts from one address
+    "sign_in_username": "10/m",  # console sign-in attempts for one username (django-axes locks at 5 failures)
+    "sign_in_phone": "10/m",  # portal sign-in attempts for one phone
+    "sms_ip": "60/m",  # SMS codes asked for from one address
+    "sms_phone": "5/h",  # SMS codes sent to one phone (and at most one a minute: accounts.services)
+    "join_ip": "120/m",  # join applications (portal and API) from one address
+    "join_user": "10/h",  # join applications of one account
+    "apply_ip": "120/m",  # other application forms (transfer requests, withdrawals, cancellations) per address
+    "apply_user": "30/h",  # ... per account
+} | dict(item.split("=", 1) for item in env_list("GONGHUI_RATE_LIMITS", []) if "=" in item)
 
 # --- SMS ------------------------------------------------------------------------------------------
 GONGHUI_SMS_BACKEND = env_str("GONGHUI_SMS_BACKEND", "gonghui.core.sms.ConsoleBackend")

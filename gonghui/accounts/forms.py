@@ -99,3 +99,31 @@ class SmsLoginForm(PhoneForm):
                 reason = getattr(self.request, "sms_code_error", None)
                 raise ValidationError(reason.messages[0] if reason else _("短信验证码不正确"))
         return cleaned
+
+
+class PasswordChangeForm(forms.Form):
+    """修改密码: the old password and the new one twice. The rules are the service's (accounts.passwords)."""
+
+    old_password = forms.CharField(
+        label=_("原密码"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+        error_messages={"required": _("请输入原密码")})
+    new_password1 = forms.CharField(
+        label=_("新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("请输入新密码")})
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("请再次输入新密码")})
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return cleaned
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        fields = {"old_password": "old_password", "new_password": "new_password1"}
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                self.add_error(fields.get(field), message)

@@ -231,3 +231,51 @@ def totp_device_confirm(*, user: User, token: str):
     if error:
         raise ValidationError({"token": error})
     return device
+
+
+# --- passwords and disabling (issue 6: sign-in and sessions) ---------------------------------------------
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str, actor) -> None:
+    """修改密码: the old password proves it is the account's holder; the new one must pass the profile's rules
+    (gonghui.accounts.passwords). Every other session of the account ends: Django's session hash covers the
+    password hash (the page that called this keeps its own session with update_session_auth_hash)."""
+    if getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied(_("只能修改自己的密码"))
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("原密码不正确")})
+    if old_password == new_password:
+        raise ValidationError({"new_password": _("新密码不能与原密码相同")})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password", "password_changed_at"])
+    audit.record(actor=actor, action="user.password_change", obj=user, after={"username": user.username})
+
+
+@transaction.atomic
+def user_disable(*, user: User, actor, reason: str = "") -> User:
+    """Disable an account at once: it cannot sign in, each session it holds ends on its next request (the
+    session epoch is part of the session hash, User.session_epoch), and every API token it has is revoked.
+
+    For whoever manages accounts (_is_administrator: the security administrator under 三员, a superuser, or
+    the command line), never on oneself: an administrator who locks themselves out needs another to undo it.
+    """
+    from django.db.models import F
+
+    if not _is_administrator(actor):
+        raise PermissionDenied(_("无权停用账号"))
+    if getattr(actor, "pk", None) == user.pk:
+        raise ValidationError(_("不能停用自己的账号"))
+    if user.is_superuser and not (actor is None or getattr(actor, "is_superuser", False)):
+        raise PermissionDenied(_("无权停用超级管理员账号"))
+    was_active = User.objects.select_for_update().values_list("is_active", flat=True).get(pk=user.pk)
+    User.objects.filter(pk=user.pk).update(is_active=False, session_epoch=F("session_epoch") + 1)
+    revoked = ApiToken.objects.filter(user_id=user.pk, revoked=False).update(revoked=True)
+    audit.record(actor=actor, action="user.disable", obj=user, before={"is_active": was_active},
+                 after={"is_active": False, "reason": reason, "api_tokens_revoked": revoked})
+    user.refresh_from_db(fields=["is_active", "session_epoch"])
+    return user

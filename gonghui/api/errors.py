@@ -5,7 +5,9 @@ Out of scope answers exactly like missing (ARCHITECTURE.md rule 2): Http404 has 
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, HttpError, ValidationError as NinjaValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError as NinjaValidationError
+
+from gonghui.core.ratelimit import api_message
 
 NON_FIELD = "__all__"
 
@@ -96,3 +98,5 @@ def _message_of(error: dict) -> str:
     if kind in ("json_invalid", "model_attributes_type", "model_type", "dict_type"):
         return _("请求内容不是有效的JSON对象")
     return _("该值无效")
+        if isinstance(exc, Throttled):  # a rate limit (gonghui.core.ratelimit): ninja's message is English
+            detail = api_message(exc.wait)

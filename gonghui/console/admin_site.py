@@ -28,5 +28,10 @@ class GonghuiAdminSite(OTPAdminSite):
 
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        if request.user.is_authenticated and not request.user.is_verified():
+            # Signed in but not past TOTP: the second factor, not a password form the user already passed.
+            from gonghui.console.decorators import second_factor_redirect
+
+            return second_factor_redirect(request, next_url)
         return redirect(f"{reverse('console:login')}?{urlencode({'next': next_url})}")
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("logout/", auth.logout, name="logout"),
     path("totp/setup/", auth.totp_setup, name="totp-setup"),
     path("totp/verify/", auth.totp_verify, name="totp-verify"),
+    path("password/", auth.password_change, name="password-change"),
     path("orgs/", orgs.org_tree, name="org-tree"),
     path("orgs/<int:pk>/", orgs.org_detail, name="org-detail"),
     path("orgs/<int:pk>/children/", orgs.org_children, name="org-children"),

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from gonghui.accounts.services import SMS_RESEND_SECONDS, sms_code_send
 from gonghui.core.masking import mask_phone
 from gonghui.core.phone import normalize_phone
+from gonghui.core.ratelimit import rate_limit
 from gonghui.joining.choices import ApplicationStatus
 from gonghui.joining.selectors import employer_search, join_application_get, my_applications
 from gonghui.joining.services import join_apply, join_withdraw, privacy_notice_current
@@ -60,6 +61,7 @@ def _employers_for(values) -> list[dict]:
 @never_cache
 @login_required(login_url=LOGIN)
 @require_http_methods(["GET", "POST"])
+@rate_limit("join_ip", "join_user")
 def join(request):
     member = member_of_user(user=request.user)
     pending = my_applications(user=request.user).filter(status=ApplicationStatus.PENDING).first()
@@ -89,6 +91,7 @@ def join(request):
 @vary_on_headers("HX-Request")
 @login_required(login_url=LOGIN)
 @require_POST
+@rate_limit("sms_ip", "sms_phone")
 def join_code(request):
     """Send the join SMS code to the phone typed in the form; htmx gets the phone and code rows back only."""
     typed = request.POST.get("phone", "")
@@ -151,6 +154,7 @@ def join_status(request):
 
 @login_required(login_url=LOGIN)
 @require_POST
+@rate_limit("apply_ip", "apply_user")
 def join_withdraw_view(request, pk: int):
     # Only the applicant takes an application back: the service refuses anyone else (403).
     application = join_application_get(actor=request.user, pk=pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gonghui.core.ratelimit import rate_limit
 from gonghui.joining import selectors_transfers as selectors
 from gonghui.joining.permissions import can_cancel_transfer
 from gonghui.joining.services import transfers as services
@@ -23,6 +24,7 @@ HISTORY = 10
 @never_cache
 @login_required(login_url="portal:login")
 @require_http_methods(["GET", "POST"])
+@rate_limit("apply_ip", "apply_user")
 def transfer(request):
     member = member_of_user(user=request.user)
     errors: list[str] = []
@@ -56,6 +58,7 @@ def transfer(request):
 @never_cache
 @login_required(login_url="portal:login")
 @require_POST
+@rate_limit("apply_ip", "apply_user")
 def transfer_cancel(request, pk: int):
     transfer = get_object_or_404(selectors.my_transfers(user=request.user), pk=pk)
     try:

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from gonghui.accounts.forms import PhoneForm, SmsLoginForm
 from gonghui.accounts.services import SMS_RESEND_SECONDS, sms_code_send
 from gonghui.core.masking import mask_phone
+from gonghui.core.ratelimit import rate_limit
 from gonghui.members.selectors import member_of_user
 from gonghui.orgs.selectors import org_lineage
 
@@ -27,6 +28,7 @@ def home(request):
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit("sign_in_ip", "sign_in_phone")
 def login(request):
     next_url = _safe_next(request)
     if request.user.is_authenticated and request.method == "GET":
@@ -41,6 +43,7 @@ def login(request):
 @never_cache
 @vary_on_headers("HX-Request")
 @require_POST
+@rate_limit("sms_ip", "sms_phone")
 def sms_code(request):
     """Send a sign-in code, then show the sign-in form again (only the form when htmx asked)."""
     phone_form = PhoneForm(request.POST)

@@ -18,6 +18,7 @@ from gonghui.api.pagination import PagePagination
 from gonghui.api.schemas import ErrorOut, InvalidOut, MemberOut, OrgRef
 from gonghui.core.labels import display
 from gonghui.core.masking import mask_phone
+from gonghui.core.ratelimit import api_limits
 from gonghui.core.phone import InvalidPhone, normalize_phone
 from gonghui.joining import selectors, services
 from gonghui.joining.choices import ApplicationStatus
@@ -162,8 +163,8 @@ def join_employers(request: HttpRequest, q: str = "", limit: int = Query(10, ge=
 # --- the worker's side ------------------------------------------------------------------------------------
 
 
-@router.post("/join/sms-code", response={200: SmsCodeOut, **_WRITE_ERRORS}, url_name="join_sms_code",
-             summary="发送入会验证码")
+@router.post("/join/sms-code", response={200: SmsCodeOut, **_WRITE_ERRORS, 429: ErrorOut}, url_name="join_sms_code",
+             summary="发送入会验证码", throttle=api_limits("sms_ip", "sms_phone"))
 def join_sms_code(request: HttpRequest, payload: SmsCodeIn):
     sms_code_send(phone=payload.phone, purpose=services.applications.SMS_PURPOSE)
     try:
@@ -173,8 +174,8 @@ def join_sms_code(request: HttpRequest, payload: SmsCodeIn):
     return {"detail": _("验证码已发送，请查收短信"), "phone_masked": masked}
 
 
-@router.post("/join/applications", response={201: ApplicationOut, **_WRITE_ERRORS}, url_name="join_apply",
-             summary="提交入会申请")
+@router.post("/join/applications", response={201: ApplicationOut, **_WRITE_ERRORS, 429: ErrorOut},
+             url_name="join_apply", summary="提交入会申请", throttle=api_limits("join_ip", "join_user"))
 def join_apply(request: HttpRequest, payload: JoinApplyIn):
     fields = payload.model_dump()
     employer_id = fields.pop("employer_org")
@@ -195,8 +196,9 @@ def join_application_get(request: HttpRequest, application_id: int):
     return selectors.join_application_get(actor=request.auth, pk=application_id)
 
 
-@router.post("/join/applications/{int:application_id}/withdraw", response={200: ApplicationOut, **_WRITE_ERRORS},
-             url_name="join_withdraw", summary="撤回入会申请")
+@router.post("/join/applications/{int:application_id}/withdraw",
+             response={200: ApplicationOut, **_WRITE_ERRORS, 429: ErrorOut}, url_name="join_withdraw",
+             summary="撤回入会申请", throttle=api_limits("apply_ip", "apply_user"))
 def join_withdraw(request: HttpRequest, application_id: int):
     """申请人本人撤回尚在审批中的入会申请；撤回后可重新申请（例如改投其他工会）。"""
     application = selectors.join_application_get(actor=request.auth, pk=application_id)

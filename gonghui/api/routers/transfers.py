@@ -17,6 +17,7 @@ from pydantic import ConfigDict
 from gonghui.api.pagination import PagePagination
 from gonghui.api.schemas import ErrorOut, InvalidOut, OrgRef
 from gonghui.core.labels import display
+from gonghui.core.ratelimit import api_limits
 from gonghui.joining import selectors_transfers as selectors
 from gonghui.joining.choices import TransferStatus
 from gonghui.joining.permissions import can_cancel_transfer, can_decide_transfer
@@ -134,8 +135,8 @@ class UnionFilters(Schema):
     exclude: int | None = Field(None, description="不列出该工会（通常是会员现在所在的工会）")
 
 
-@router.post("/transfers", response={201: TransferOut, **_WRITE_ERRORS}, url_name="transfer_request",
-             summary="发起转会")
+@router.post("/transfers", response={201: TransferOut, **_WRITE_ERRORS, 429: ErrorOut}, url_name="transfer_request",
+             summary="发起转会", throttle=api_limits("apply_ip", "apply_user"))
 def transfer_request(request: HttpRequest, payload: TransferRequestIn):
     """会员本人（可省略 `member`）或会员所在工会的干部发起；转入工会可以是任何地区的基层工会。"""
     if payload.member is not None:
@@ -178,8 +179,8 @@ def transfer_decline(request: HttpRequest, transfer_id: int, payload: TransferDe
     return services.transfer_decline(transfer=transfer, actor=request.auth, reason=payload.reason)
 
 
-@router.post("/transfers/{int:transfer_id}/cancel", response={200: TransferOut, **_WRITE_ERRORS},
-             url_name="transfer_cancel", summary="撤销转会")
+@router.post("/transfers/{int:transfer_id}/cancel", response={200: TransferOut, **_WRITE_ERRORS, 429: ErrorOut},
+             url_name="transfer_cancel", summary="撤销转会", throttle=api_limits("apply_ip", "apply_user"))
 def transfer_cancel(request: HttpRequest, transfer_id: int):
     """发起方（会员本人或转出工会）在对方处理前可以撤销。"""
     transfer = selectors.transfer_get(actor=request.auth, pk=transfer_id)

@@ -5,7 +5,9 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import login as auth_login, logout as auth_logout
+from django.conf import settings
+from django.contrib.auth import login as auth_login, logout as auth_logout, update_session_auth_hash
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,16 +17,20 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login, user_has_device
 
-from gonghui.accounts.forms import CadreLoginForm, TotpForm
+from gonghui.accounts.forms import CadreLoginForm, PasswordChangeForm, TotpForm
+from gonghui.accounts.passwords import ProfileValidator, password_expired
+from gonghui.accounts.services import password_change as password_change_service
 from gonghui.accounts.services import totp_device_confirm, totp_device_start
 from gonghui.console.decorators import cadre_required, second_factor_redirect
 from gonghui.console.navigation import safe_next
+from gonghui.core.ratelimit import rate_limit
 from gonghui.console.views.duties import duty_home
 
 
 @sensitive_post_parameters("password")
 @never_cache
 @require_http_methods(["GET", "POST"])
+@rate_limit("sign_in_ip", "sign_in_username")
 def login(request):
     next_url = safe_next(request)
     form = CadreLoginForm(request, data=request.POST if request.method == "POST" else None)
@@ -93,3 +99,44 @@ def _qr_svg(data: str) -> str:
 def _grouped(device) -> str:
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i: i + 4] for i in range(0, len(secret), 4))
+
+
+# --- 修改密码 ------------------------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@rate_limit("apply_user")  # a stolen session must not try old passwords at speed
+def password_change(request):
+    """Any account with a password; the one place an expired password (dengbao) still leads to
+    (accounts.middleware.PasswordExpiryMiddleware). An administrator proves the second factor first: a
+    password alone must not replace the password of an account that needs two factors."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("console:login"))
+    if not user.has_usable_password():
+        return render(request, "console/forbidden.html", status=403)
+    if _needs_second_factor(user) and not user.is_verified():
+        return second_factor_redirect(request, request.get_full_path())
+    next_url = safe_next(request)
+    form = PasswordChangeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            password_change_service(user=user, old_password=form.cleaned_data["old_password"],
+                                    new_password=form.cleaned_data["new_password1"], actor=user)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            update_session_auth_hash(request, user)  # this session goes on; every other one of the account ends
+            messages.success(request, _("密码已修改。"))
+            return redirect(next_url)
+    context = {"form": form, "next": next_url, "expired": password_expired(user),
+               "max_age_days": settings.GONGHUI_PASSWORD_MAX_AGE_DAYS,
+               "help_text": _("密码要求：%(rules)s。") % {"rules": ProfileValidator().get_help_text()}}
+    return render(request, "console/password_change.html", context, status=422 if form.errors else 200)
+
+
+def _needs_second_factor(user) -> bool:
+    return bool(getattr(user, "duty", "")) or user.is_staff or user.is_superuser
+
