@@ -145,6 +145,17 @@ def test_a_deleted_or_forged_link_breaks_the_chain():
     assert not ok and "封存链在序号 3 处断开" in text
 
 
+def test_the_seal_command_chains_what_the_lag_allows(settings):
+    settings.GONGHUI_AUDIT_SEAL_LAG_SECONDS = 0
+    _record(3)
+    out = io.StringIO()
+
+    call_command("audit", "seal", stdout=out)
+
+    assert out.getvalue().strip() == "已封存 3 条审计事件"
+    assert AuditSeal.objects.count() == 3
+
+
 def test_a_late_arriving_lower_id_is_chained_after_the_higher_one_already_sealed():
     # A transaction holding a lower id committed after the sealer chained a higher one.
     base = (AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 100
@@ -167,8 +178,11 @@ def test_the_chain_and_purge_tables_refuse_update_and_delete():
     now = timezone.now()
     AuditPurge.objects.create(at=now, before=now, up_to_sequence=0, events=0, archive="-", archive_sha256="-")
 
-    for statement in ("UPDATE core_auditseal SET hash = 'x'", "DELETE FROM core_auditseal",
-                      "UPDATE core_auditpurge SET events = 0", "DELETE FROM core_auditpurge"):
+    statements = ["UPDATE core_auditseal SET hash = 'x'", "DELETE FROM core_auditseal",
+                  "UPDATE core_auditpurge SET events = 0", "DELETE FROM core_auditpurge"]
+    if connection.vendor == "postgresql":
+        statements += ["TRUNCATE core_auditseal", "TRUNCATE core_auditpurge"]
+    for statement in statements:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert AuditSeal.objects.count() == 1
@@ -222,3 +236,21 @@ def test_a_retention_below_180_days_stops_the_settings_from_loading():
 
     assert result.returncode != 0
     assert "GONGHUI_AUDIT_RETENTION_DAYS must be at least 180" in result.stderr
+
+
+def test_celery_beat_sends_the_seal_every_minute_and_the_worker_seals(settings):
+    from config.celery import app
+    from gonghui.core.testing.tasks import queued, run
+
+    app.loader.import_default_modules()  # what a worker does at start: every app's tasks.py is registered
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-seal"]
+    assert entry["schedule"] <= 60
+    settings.GONGHUI_AUDIT_SEAL_LAG_SECONDS = 0
+    events = _record(2)
+
+    app.send_task(entry["task"])  # what beat does each minute
+    messages = queued()
+    assert [m.name for m in messages] == ["core.audit_seal"]
+    run(messages)
+
+    assert list(AuditSeal.objects.order_by("sequence").values_list("event_id", flat=True)) == [e.pk for e in events]
