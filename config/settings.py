@@ -198,8 +198,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True  # pages send the token from the hx-headers attribute, never read from the cookie
 # Content-Security-Policy (django-csp): every script, style, font and image from this host; no inline script
-# or style, no eval, no frames. Pico's form icons are data: SVG images. The API docs page (Swagger UI) gets
-# its own relaxation in gonghui.api.docs.
+# or style, no eval, no frames. Pico's form icons are data: SVG images. The API docs page (Swagger UI) needs no
+# relaxation: it loads only vendored files and starts from api/swagger-init.js (gonghui.api.docs).
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {
