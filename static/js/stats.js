@@ -12,7 +12,8 @@
     return {
       color: RED,
       textStyle: { color: ink, fontSize: dark() ? 16 : 12 },
-      tooltip: { trigger: "item" },
+      // Drawn on the canvas: ECharts' HTML tooltip carries style="" attributes, which the CSP refuses.
+      tooltip: { trigger: "item", renderMode: "richText" },
       animation: !dark()
     };
   }
@@ -26,7 +27,7 @@
 
   function trendOption(data) {
     var o = base(), ax = axisStyle();
-    o.tooltip = { trigger: "axis" };
+    o.tooltip = { trigger: "axis", renderMode: "richText" };
     o.legend = { data: ["月末会员", "新发展会员", "转出及离会"], textStyle: { color: o.textStyle.color }, bottom: 0 };
     o.grid = { left: 48, right: 48, top: 32, bottom: 56 };
     o.xAxis = Object.assign({ type: "category", data: data.months }, ax);

@@ -37,3 +37,20 @@ def test_the_api_docs_run_swagger_ui_under_the_policy(desktop, db):
 def test_the_admin_sign_in_page_runs_under_the_policy(desktop, db):
     desktop.goto("/admin/login/")
     desktop.page.locator("form").first.wait_for()
+
+
+def test_chart_tooltips_draw_under_the_policy(desktop, town):
+    """ECharts' HTML tooltips carry style attributes; static/js/stats.js draws them on the canvas instead."""
+    from tests.browser.test_console_pages import sign_in
+
+    sign_in(desktop, "county_cadre")
+    desktop.goto("/console/stats/")
+    desktop.page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart]')].every(el => el.querySelector('canvas'))")
+    charts = desktop.page.locator("[data-chart] canvas")
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        for x, y in ((0.5, 0.5), (0.3, 0.4), (0.7, 0.6)):
+            desktop.page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+            desktop.page.wait_for_timeout(100)
+    assert desktop.errors == []
