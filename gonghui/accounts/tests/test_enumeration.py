@@ -7,6 +7,19 @@ from django.urls import reverse
 from gonghui.core.testing.personas import PASSWORD
 
 UNREGISTERED = "13912345678"
+REGISTERED = "13800000001"
+
+
+@pytest.fixture
+def accounts(db):
+    """A cadre (a known username), a disabled cadre and a worker (a registered phone): no org tree needed."""
+    from gonghui.accounts.models import User
+    from gonghui.accounts.services import cadre_create, worker_for_phone
+
+    cadre_create(username="county_cadre", password=PASSWORD, display_name="县干部", actor=None)
+    disabled = cadre_create(username="grassroots_cadre", password=PASSWORD, display_name="基层干部", actor=None)
+    User.objects.filter(pk=disabled.pk).update(is_active=False)
+    return worker_for_phone(phone=REGISTERED)
 
 
 def _normalised(html: str, *typed: str) -> str:
@@ -19,7 +32,7 @@ def _normalised(html: str, *typed: str) -> str:
     return html
 
 
-def test_console_sign_in_answers_an_unknown_username_exactly_like_a_wrong_password(client, world):
+def test_console_sign_in_answers_an_unknown_username_exactly_like_a_wrong_password(client, accounts):
     url = reverse("console:login")
     known = client.post(url, {"username": "county_cadre", "password": "not-the-password"})
     unknown = client.post(url, {"username": "nobody_here", "password": "not-the-password"})
@@ -29,10 +42,7 @@ def test_console_sign_in_answers_an_unknown_username_exactly_like_a_wrong_passwo
     assert "用户名或密码不正确" in known.content.decode()
 
 
-def test_console_sign_in_answers_a_disabled_account_exactly_like_a_wrong_password(client, world):
-    from gonghui.accounts.models import User
-
-    User.objects.filter(pk=world.grassroots_cadre.pk).update(is_active=False)
+def test_console_sign_in_answers_a_disabled_account_exactly_like_a_wrong_password(client, accounts):
     url = reverse("console:login")
     disabled = client.post(url, {"username": "grassroots_cadre", "password": PASSWORD})
     wrong = client.post(url, {"username": "county_cadre", "password": "not-the-password"})
@@ -43,8 +53,8 @@ def test_console_sign_in_answers_a_disabled_account_exactly_like_a_wrong_passwor
 
 
 @pytest.mark.parametrize("htmx", [False, True])
-def test_portal_sms_code_answers_a_registered_phone_exactly_like_an_unregistered_one(client, world, htmx):
-    registered = world.worker.phone
+def test_portal_sms_code_answers_a_registered_phone_exactly_like_an_unregistered_one(client, accounts, htmx):
+    registered = REGISTERED
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     url = reverse("portal:sms-code")
 
@@ -56,13 +66,13 @@ def test_portal_sms_code_answers_a_registered_phone_exactly_like_an_unregistered
     assert "PHONE" in _normalised(known.content.decode())  # both say the code went out
 
 
-def test_api_join_code_answers_a_registered_phone_exactly_like_an_unregistered_one(client, world):
+def test_api_join_code_answers_a_registered_phone_exactly_like_an_unregistered_one(client, accounts):
     from gonghui.accounts.services import api_token_create
 
-    token = api_token_create(user=world.worker, name="app", actor=world.worker)[1]
+    token = api_token_create(user=accounts, name="app", actor=accounts)[1]
     url = reverse("api:join_sms_code")
     answers = [client.post(url, {"phone": phone}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token}") for phone in (world.worker.phone, UNREGISTERED)]
+                           HTTP_AUTHORIZATION=f"Bearer {token}") for phone in (REGISTERED, UNREGISTERED)]
 
     assert answers[0].status_code == answers[1].status_code == 200
     bodies = [answer.json() for answer in answers]

@@ -92,14 +92,20 @@ def _age(user, days):
     user.refresh_from_db()
 
 
-def test_setting_a_password_records_when(world):
-    cadre = User.objects.get(pk=world.county_cadre.pk)
+@pytest.fixture
+def cadre(db):
+    from gonghui.accounts.services import cadre_create
+
+    return cadre_create(username="county_cadre", password=PASSWORD, display_name="县干部", actor=None)
+
+
+def test_setting_a_password_records_when(cadre):
+    cadre = User.objects.get(pk=cadre.pk)
     assert timezone.now() - cadre.password_changed_at < timedelta(minutes=5)
     assert not password_expired(cadre)
 
 
-def test_a_password_expires_after_ninety_days_under_dengbao_only(world, settings):
-    cadre = world.county_cadre
+def test_a_password_expires_after_ninety_days_under_dengbao_only(cadre, settings):
     _age(cadre, 89)
     assert not password_expired(cadre)
     _age(cadre, 91)
@@ -108,9 +114,9 @@ def test_a_password_expires_after_ninety_days_under_dengbao_only(world, settings
     assert not password_expired(cadre)
 
 
-def test_an_expired_cadre_is_sent_to_change_the_password_and_can_still_sign_out(client, world):
-    _age(world.county_cadre, 91)
-    client.force_login(world.county_cadre)
+def test_an_expired_cadre_is_sent_to_change_the_password_and_can_still_sign_out(client, cadre):
+    _age(cadre, 91)
+    client.force_login(cadre)
 
     response = client.get(reverse("console:member-list"))
     assert response.status_code == 302
@@ -153,12 +159,12 @@ def test_changing_the_password_lets_the_cadre_in_is_audited_and_ends_their_other
      "密码须包含大写字母、小写字母、数字、符号中的至少3类"),
     ({"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD}, "新密码不能与原密码相同"),
 ])
-def test_a_refused_change_says_why_in_chinese_and_changes_nothing(client, world, data, message):
-    client.force_login(world.county_cadre)
+def test_a_refused_change_says_why_in_chinese_and_changes_nothing(client, cadre, data, message):
+    client.force_login(cadre)
 
     response = client.post(reverse("console:password-change"), data)
 
     assert response.status_code == 422
     assert message in response.content.decode()
-    assert User.objects.get(pk=world.county_cadre.pk).check_password(PASSWORD)
+    assert User.objects.get(pk=cadre.pk).check_password(PASSWORD)
     assert not AuditEvent.objects.filter(action="user.password_change").exists()

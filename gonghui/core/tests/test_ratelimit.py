@@ -10,12 +10,28 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from gonghui.accounts.models import SmsCode
-from gonghui.accounts.services import api_token_create
+from gonghui.accounts.services import api_token_create, cadre_create, worker_for_phone
 from gonghui.core import ratelimit
 from gonghui.core.testing.personas import PASSWORD
 
 HOME, AWAY = "198.51.100.10", "198.51.100.20"
 UNREGISTERED = "13912345678"
+
+
+@pytest.fixture
+def cadre(db):
+    """An account with a password: no org or role is needed to be counted, and the persona tree costs more."""
+    return cadre_create(username="county_cadre", password=PASSWORD, display_name="县干部", actor=None)
+
+
+@pytest.fixture
+def workers(db):
+    return [worker_for_phone(phone=phone) for phone in ("13800000001", "13800000002")]
+
+
+def _api(user, **extra) -> Client:
+    token = api_token_create(user=user, name="app", actor=user)[1]
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}", **extra)
 
 
 @pytest.fixture
@@ -117,7 +133,7 @@ def test_the_limiter_counts_in_redis_when_the_cache_is_redis(limits, settings):
 # --- sign-in ------------------------------------------------------------------------------------------------
 
 
-def test_console_sign_in_is_limited_per_address(client, world, limits):
+def test_console_sign_in_is_limited_per_address(client, cadre, limits):
     limits(sign_in_ip="3/m")
     url = reverse("console:login")
     for _ in range(3):
@@ -131,7 +147,7 @@ def test_console_sign_in_is_limited_per_address(client, world, limits):
     assert client.post(url, {"username": "county_cadre", "password": PASSWORD}, REMOTE_ADDR=AWAY).status_code == 302
 
 
-def test_console_sign_in_is_limited_per_username_across_addresses(client, world, limits):
+def test_console_sign_in_is_limited_per_username_across_addresses(client, db, limits):
     limits(sign_in_username="2/m")
     url = reverse("console:login")
     for address in ("10.0.0.1", "10.0.0.2"):
@@ -140,19 +156,19 @@ def test_console_sign_in_is_limited_per_username_across_addresses(client, world,
     assert _is_429_page(client.post(url, {"username": "county_cadre", "password": PASSWORD}, REMOTE_ADDR="10.0.0.3"))
 
 
-def test_portal_sign_in_is_limited_per_phone(client, world, limits):
+def test_portal_sign_in_is_limited_per_phone(client, db, limits):
     limits(sign_in_phone="2/m")
     url = reverse("portal:login")
     for address in ("10.0.0.1", "10.0.0.2"):
-        client.post(url, {"phone": world.worker.phone, "code": "000000"}, REMOTE_ADDR=address)
+        client.post(url, {"phone": UNREGISTERED, "code": "000000"}, REMOTE_ADDR=address)
 
-    assert _is_429_page(client.post(url, {"phone": world.worker.phone, "code": "000000"}, REMOTE_ADDR="10.0.0.3"))
+    assert _is_429_page(client.post(url, {"phone": UNREGISTERED, "code": "000000"}, REMOTE_ADDR="10.0.0.3"))
 
 
 # --- SMS codes ------------------------------------------------------------------------------------------------
 
 
-def test_sms_codes_are_limited_per_phone_whatever_the_address(client, world, limits):
+def test_sms_codes_are_limited_per_phone_whatever_the_address(client, db, limits):
     limits(sms_phone="1/h")
     url = reverse("portal:sms-code")
     assert client.post(url, {"phone": UNREGISTERED}, REMOTE_ADDR=HOME).status_code == 200
@@ -163,7 +179,7 @@ def test_sms_codes_are_limited_per_phone_whatever_the_address(client, world, lim
     assert SmsCode.objects.count() == 1
 
 
-def test_sms_codes_are_limited_per_address_whatever_the_phone(client, world, limits):
+def test_sms_codes_are_limited_per_address_whatever_the_phone(client, db, limits):
     limits(sms_ip="2/m")
     url = reverse("portal:sms-code")
     for phone in ("13900000001", "13900000002"):
@@ -173,10 +189,9 @@ def test_sms_codes_are_limited_per_address_whatever_the_phone(client, world, lim
     assert SmsCode.objects.count() == 2
 
 
-def test_the_api_join_code_is_limited_per_phone_in_json(world, limits):
+def test_the_api_join_code_is_limited_per_phone_in_json(workers, limits):
     limits(sms_phone="1/h")
-    token = api_token_create(user=world.worker, name="app", actor=world.worker)[1]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = _api(workers[0])
     url = reverse("api:join_sms_code")
     assert client.post(url, {"phone": UNREGISTERED}, content_type="application/json").status_code == 200
 
@@ -186,9 +201,9 @@ def test_the_api_join_code_is_limited_per_phone_in_json(world, limits):
 # --- joining and application forms ----------------------------------------------------------------------------
 
 
-def test_the_portal_join_form_is_limited_per_account(client, world, limits):
+def test_the_portal_join_form_is_limited_per_account(client, workers, limits):
     limits(join_user="2/h")
-    client.force_login(world.other_worker)
+    client.force_login(workers[0])
     for _ in range(2):
         assert client.post(reverse("portal:join"), {}).status_code != 429
 
@@ -196,12 +211,11 @@ def test_the_portal_join_form_is_limited_per_account(client, world, limits):
     assert client.get(reverse("portal:join")).status_code != 429  # reading the form is not counted
 
 
-def test_the_api_join_application_is_limited_per_account_before_anything_is_claimed(world, limits):
+def test_the_api_join_application_is_limited_per_account_before_anything_is_claimed(workers, limits):
     from gonghui.core.models import IdempotencyRecord
 
     limits(join_user="1/h")
-    token = api_token_create(user=world.other_worker, name="app", actor=world.other_worker)[1]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = _api(workers[0])
     url = reverse("api:join_apply")
     client.post(url, {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="first")
     records = IdempotencyRecord.objects.count()
@@ -212,19 +226,18 @@ def test_the_api_join_application_is_limited_per_account_before_anything_is_clai
     assert IdempotencyRecord.objects.count() == records  # a retry with "second" later runs for real
 
 
-def test_the_api_join_application_is_limited_per_address(world, limits):
+def test_the_api_join_application_is_limited_per_address(workers, limits):
     limits(join_ip="1/m")
-    tokens = [api_token_create(user=user, name="app", actor=user)[1] for user in (world.worker, world.other_worker)]
-    first, second = (Client(HTTP_AUTHORIZATION=f"Bearer {token}", REMOTE_ADDR=HOME) for token in tokens)
+    first, second = (_api(worker, REMOTE_ADDR=HOME) for worker in workers)
     first.post(reverse("api:join_apply"), {}, content_type="application/json")
 
     assert _is_429_json(second.post(reverse("api:join_apply"), {}, content_type="application/json"))
 
 
 @pytest.mark.parametrize("route", ["portal:transfer", "portal:join-withdraw", "portal:transfer-cancel"])
-def test_portal_application_forms_are_limited_per_account(client, world, limits, route):
+def test_portal_application_forms_are_limited_per_account(client, workers, limits, route):
     limits(apply_user="1/h")
-    client.force_login(world.worker)
+    client.force_login(workers[0])
     url = reverse(route, kwargs={} if route == "portal:transfer" else {"pk": 999999})
     client.post(url, {})
 
@@ -233,10 +246,9 @@ def test_portal_application_forms_are_limited_per_account(client, world, limits,
 
 @pytest.mark.parametrize(("route", "kwargs"), [("api:transfer_request", {}), ("api:join_withdraw", {"application_id": 1}),
                                                ("api:transfer_cancel", {"transfer_id": 1})])
-def test_api_application_calls_are_limited_per_account(world, limits, route, kwargs):
+def test_api_application_calls_are_limited_per_account(workers, limits, route, kwargs):
     limits(apply_user="1/h")
-    token = api_token_create(user=world.worker, name="app", actor=world.worker)[1]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client = _api(workers[0])
     url = reverse(route, kwargs=kwargs)
     client.post(url, json.dumps({}), content_type="application/json")
 
@@ -247,3 +259,23 @@ def test_the_429_answers_are_documented_in_the_openapi_schema(client):
     schema = client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/join/sms-code", "/api/v1/join/applications", "/api/v1/transfers"):
         assert "429" in schema["paths"][path]["post"]["responses"], path
+
+
+def test_the_cache_is_redis_when_a_cache_url_is_set_and_process_memory_otherwise():
+    import importlib.util
+    import os
+
+    import config.settings
+
+    def backend(**env) -> str:
+        """config/settings.py run again as a module of its own under `env`; the live settings stay as they are."""
+        clean = {k: v for k, v in os.environ.items() if k not in ("GONGHUI_CACHE_URL", "GONGHUI_REDIS_URL")}
+        with mock.patch.dict(os.environ, clean | env, clear=True):
+            spec = importlib.util.spec_from_file_location("settings_probe", config.settings.__file__)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        return module.CACHES["default"]["BACKEND"].rsplit(".", 1)[1]
+
+    assert backend() == "LocMemCache"
+    assert backend(GONGHUI_REDIS_URL="redis://127.0.0.1:6379/1") == "RedisCache"
+    assert backend(GONGHUI_CACHE_URL="redis://127.0.0.1:6379/2") == "RedisCache"
