@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,8 +108,11 @@ def seal(*, now: datetime | None = None, full: bool = False) -> int:
             candidates = AuditEvent.objects.filter(at__lt=cutoff)
             if last and not full:
                 newest_at = AuditEvent.objects.filter(pk=last["event_id"]).values_list("at", flat=True).first()
+                highest = AuditSeal.objects.aggregate(m=Max("event_id"))["m"]
                 if newest_at is not None:
-                    candidates = candidates.filter(at__gte=newest_at - rescan())
+                    # Recent by time, or any id above the highest sealed one whatever its clock said: an app
+                    # server whose clock lags must not hide its events from the window.
+                    candidates = candidates.filter(Q(at__gte=newest_at - rescan()) | Q(pk__gt=highest))
             # Within one run, each batch starts past the previous one instead of re-reading the sealed ids.
             candidates = candidates.filter(~_sealed(), pk__gt=after_id)
             batch = list(rows(candidates.order_by("id"))[:BATCH])

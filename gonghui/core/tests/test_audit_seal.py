@@ -172,6 +172,17 @@ def test_a_late_arriving_lower_id_is_chained_after_the_higher_one_already_sealed
     assert (report.sealed, report.unsealed, report.tampered) == (2, 0, False)
 
 
+def test_an_event_from_a_server_whose_clock_lags_is_still_sealed():
+    _record(2)
+    _seal()
+    [late] = _record(1)
+    an_hour_ago = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(hours=1))
+    _sql("UPDATE core_auditevent SET at = %s WHERE id = %s", [an_hour_ago, late.pk], audit_triggers.EVENTS)
+
+    assert _seal() == 1
+    assert AuditSeal.objects.order_by("-sequence").first().event_id == late.pk
+
+
 def test_the_chain_and_purge_tables_refuse_update_and_delete():
     _record(1)
     _seal()
