@@ -139,7 +139,8 @@ def _new_org(parent) -> dict:
             "code": "510104G9"}
 
 
-def test_a_system_administrators_session_counts_only_after_the_second_factor(world, client):
+def test_an_administrators_session_never_reaches_the_business_api(world, client):
+    # 三员 (gonghui.accounts.duties): a system administrator reads no member, before TOTP or after.
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from gonghui.accounts.services import role_grant
@@ -149,9 +150,9 @@ def test_a_system_administrators_session_counts_only_after_the_second_factor(wor
     client.force_login(admin)
     response = client.get(ME)
     assert response.status_code == 403
-    assert "二次验证" in response.json()["detail"]
+    assert "管理员账号不能调用业务接口" in response.json()["detail"]
     device = TOTPDevice.objects.create(user=admin, name="身份验证器", confirmed=True)
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
-    assert client.get(ME).status_code == 200
+    assert client.get(ME).status_code == 403
