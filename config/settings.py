@@ -197,6 +197,11 @@ SECURE_REFERRER_POLICY = "same-origin"  # console URLs carry org and member ids;
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True  # pages send the token from the hx-headers attribute, never read from the cookie
+# ASVS 5.0 3.3.1: over HTTPS the cookies carry the __Host- prefix (Secure, this host only, Path=/), so no
+# sibling sub-domain can plant or overwrite a session or CSRF cookie.
+if PRODUCTION:
+    SESSION_COOKIE_NAME = "__Host-gonghui_session"
+    CSRF_COOKIE_NAME = "__Host-gonghui_csrf"
 # Content-Security-Policy (django-csp): every script, style, font and image from this host; no inline script
 # or style, no eval, no frames. Pico's form icons are data: SVG images. The API docs page (Swagger UI) needs no
 # relaxation: it loads only vendored files and starts from api/swagger-init.js (gonghui.api.docs).

@@ -160,6 +160,16 @@ def check_password_profile(app_configs=None, **kwargs):
 
 
 @register(Tags.security, deploy=True)
+def check_cookie_prefixes(app_configs=None, **kwargs):
+    # ASVS 5.0 3.3.1: a cookie without the __Host- (or __Secure-) prefix can be set by a sibling sub-domain.
+    names = {"SESSION_COOKIE_NAME": settings.SESSION_COOKIE_NAME, "CSRF_COOKIE_NAME": settings.CSRF_COOKIE_NAME}
+    plain = [name for name, value in names.items() if not value.startswith(("__Host-", "__Secure-"))]
+    if _production() and plain:
+        return [Warning(f"生产环境的 Cookie 名称缺少 __Host- 前缀：{', '.join(plain)}", id="gonghui.W004")]
+    return []
+
+
+@register(Tags.security, deploy=True)
 def check_sms_backend(app_configs=None, **kwargs):
     backend = getattr(settings, "GONGHUI_SMS_BACKEND", "")
     if _production() and backend.rsplit(".", 1)[-1] in {"ConsoleBackend", "LocmemBackend"}:

@@ -105,6 +105,8 @@ def test_production_choices_an_operator_must_make_are_warnings(settings, monkeyp
         "gonghui.W001", "gonghui.W002", "gonghui.W003"}
     settings.AUTH_PASSWORD_VALIDATORS = []
     assert "gonghui.E007" in _ids(checks.check_password_profile)
+    settings.SESSION_COOKIE_NAME = "sessionid"
+    assert _ids(checks.check_cookie_prefixes) == {"gonghui.W004"}
 
 
 @pytest.mark.django_db
