@@ -182,3 +182,20 @@ def test_the_audit_log_pages(duty_world, db, client, monkeypatch):
     assert "下一页</a>" in first.content.decode()
     assert second.status_code == 200 and "上一页</a>" in second.content.decode()
     assert first.content.decode().count("<tr>") == second.content.decode().count("<tr>") == 5 + 1
+
+
+def test_the_security_administrator_disables_an_account(duty_world, db, client):
+    from gonghui.accounts.models import User
+
+    cadre = duty_world.city_cadre
+    other = type(client)()
+    other.force_login(cadre)
+    assert other.get(reverse("console:org-tree")).status_code == 200
+    _as(client, duty_world.users["secadmin"])
+
+    response = client.post(reverse("console:account-disable", args=[cadre.pk]), {"reason": "离职"})
+
+    assert response.status_code == 302 and not User.objects.get(pk=cadre.pk).is_active
+    event = AuditEvent.objects.get(action="user.disable", object_id=str(cadre.pk))
+    assert (event.actor, event.after["reason"]) == (duty_world.secadmin, "离职")
+    assert other.get(reverse("console:org-tree")).status_code == 302  # the cadre's open session has ended

@@ -66,7 +66,7 @@ def accounts(request):
 def _account_page(request, user, *, status=200, error=""):
     return render(request, "console/duties/account_detail.html", {
         "account": user, "roles": list(user.roles.all()), "kinds": [(k.value, k.label) for k in GRANTABLE],
-        "error": error, "may_disable": hasattr(services, "user_disable")}, status=status)
+        "error": error}, status=status)
 
 
 @duty_required(RoleKind.SECADMIN)
@@ -109,12 +109,10 @@ def account_role_revoke(request, pk: int, role_pk: int):
 @require_POST
 @duty_required(RoleKind.SECADMIN)
 def account_disable(request, pk: int):
+    """accounts.services.user_disable: no sign-in, every session ended, every API token revoked."""
     user = account_get(actor=request.user, pk=pk)
-    disable = getattr(services, "user_disable", None)
-    if disable is None:  # gonghui.accounts.services.user_disable ends the account's sessions too
-        return _account_page(request, user, status=501, error=_("停用账号功能尚未提供"))
     try:
-        disable(user=user, actor=request.user)
+        services.user_disable(user=user, actor=request.user, reason=request.POST.get("reason", "").strip()[:200])
     except (PermissionDenied, ValidationError) as exc:
         return _account_page(request, user, status=422, error="；".join(getattr(exc, "messages", [str(exc)])))
     messages.success(request, _("已停用账号 %(name)s，其登录会话已全部结束") % {"name": user})
