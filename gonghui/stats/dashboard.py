@@ -11,6 +11,7 @@ from datetime import date
 from gonghui.stats import selectors
 from gonghui.stats.exports import Table
 from gonghui.stats.figures import LABELS
+from gonghui.stats.periods import month_end
 from gonghui.orgs.models import Org
 
 BREAKDOWNS: list[tuple[str, str, str, list[str]]] = [
@@ -115,10 +116,19 @@ class Dashboard:
                      rows=rows, note=f"截至{self.as_of:%Y-%m-%d}，每行含该组织全部下级")
 
     def trend_table(self) -> Table:
-        rows = [[f"{r['month']:%Y年%m月}", r["members"], r.get("joined", 0), r.get("joined_new_forms", 0),
+        rows = [[_month_label(r), r["members"], r.get("joined", 0), r.get("joined_new_forms", 0),
                  r.get("transferred_in", 0), r.get("transferred_out", 0), r.get("left", 0)] for r in self.trend]
         return Table(title=f"{self.org.name}近12个月会员变化", rows=rows,
-                     header=["月份", "月末会员", "新发展会员", "其中新就业形态", "转入", "转出", "退会、除名及去世"])
+                     header=["月份", "月末会员", "新发展会员", "其中新就业形态", "转入", "转出", "退会、除名及去世"],
+                     note=f"截至{self.as_of:%Y-%m-%d}；最后一个月统计到该日")
+
+
+def _month_label(row: dict) -> str:
+    """年月; a month counted only to a day before its end (the last, as of a past day or today) says so."""
+    label = f"{row['month']:%Y年%m月}"
+    if row["until"] != month_end(row["month"]):
+        label += f"（截至{row['until'].day}日）"
+    return label
 
 
 TABLES = ("figures", "children", "trend")

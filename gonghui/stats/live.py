@@ -1,9 +1,9 @@
 """Figures computed straight from the raw rows: slow, the reference the tallies are checked against.
 
-Semantics (docs/stats.md): stock figures as of the end of a month, under the tree as it is now, with each
+Semantics (docs/stats.md): stock figures as of the end of a day, under the tree as it is now, with each
 member's current attributes and their membership (union and status) as the membership events say it was at
-that date. Flow figures count the events of the months of the period, under the current tree. They agree with
-the tallies exactly for the current figures, and for past months as long as no subtree was moved, no union
+that date. Flow figures count the events dated in the days of the period, under the current tree. They agree
+with the tallies exactly for the current figures, and for past days as long as no subtree was moved, no union
 merged and no member record edited after them (the tallies keep those changes at the month they happened:
 the historical view; this module has no history of attributes to reconstruct it).
 """
@@ -21,7 +21,7 @@ from gonghui.orgs.choices import OrgKind, OrgStatus
 from gonghui.orgs.models import Org
 from gonghui.stats.categories import MEMBER_CATEGORIES, NEW_FORMS_KINDS, category_q, member_categories
 from gonghui.stats.figures import AGE_KEYS, FLOW_KEYS, STOCK_KEYS, age_band
-from gonghui.stats.periods import age_year, is_current, month_end, month_of
+from gonghui.stats.periods import age_year, is_current
 
 _ORG_COUNT_KEYS = [k for k in STOCK_KEYS if k.startswith("orgs_") or k == "grassroots_new_forms"]
 _ACTIVE_STATES = {MembershipChange.JOIN: MemberStatus.ACTIVE, MembershipChange.TRANSFER_IN: MemberStatus.ACTIVE,
@@ -34,7 +34,7 @@ def live_figures(org: Org, *, as_of: date | None = None) -> dict[str, int]:
     if is_current(as_of):
         figures.update(_current_member_figures(org, age_year(as_of)))
     else:
-        figures.update(_past_member_figures(org, month_end(as_of)))
+        figures.update(_past_member_figures(org, as_of))
     return figures
 
 
@@ -43,7 +43,7 @@ def _org_figures(org: Org, as_of: date | None) -> dict[str, int]:
     if is_current(as_of):
         active = Q(status=OrgStatus.ACTIVE)
     else:
-        end = month_end(as_of)
+        end = as_of
         # Counted once founded (or created) and until closed or merged, with today's attributes.
         orgs = orgs.annotate(found=Coalesce("founded_on", TruncDate("created_at"))).filter(found__lte=end)
         active = Q(status=OrgStatus.ACTIVE) | Q(closed_on__gt=end)
@@ -60,14 +60,28 @@ def _kind_q(key: str) -> Q:
     return Q(kind=key.removeprefix("orgs_"))
 
 
-def _current_member_figures(org: Org, year: int) -> dict[str, int]:
-    members = Member.objects.filter(subtree_q(org.path, "org__path"))
+def member_aggregates() -> dict:
+    """The member stock figures as aggregates over Member rows (a subtree's, or grouped by union)."""
     active = Q(status=MemberStatus.ACTIVE)
     aggregates = {"members": Count("pk", filter=active),
                   "members_retained": Count("pk", filter=Q(status=MemberStatus.RETAINED))}
     for key in MEMBER_CATEGORIES:
         aggregates[key] = Count("pk", filter=active & category_q(key))
-    figures = members.aggregate(**aggregates)
+    return aggregates
+
+
+def org_aggregates() -> dict:
+    """The org stock figures as aggregates over active Org rows."""
+    active = Q(status=OrgStatus.ACTIVE)
+    aggregates = {key: Count("pk", filter=active & _kind_q(key)) for key in _ORG_COUNT_KEYS}
+    aggregates["employees"] = Coalesce(Sum("employee_count", filter=active & Q(kind=OrgKind.GRASSROOTS)), 0)
+    return aggregates
+
+
+def _current_member_figures(org: Org, year: int) -> dict[str, int]:
+    members = Member.objects.filter(subtree_q(org.path, "org__path"))
+    active = Q(status=MemberStatus.ACTIVE)
+    figures = members.aggregate(**member_aggregates())
     figures.update(dict.fromkeys(AGE_KEYS, 0))
     for born, n in members.filter(active).values_list("birth_date__year").annotate(n=Count("pk")):
         figures[age_band(year - born)] += n
@@ -106,7 +120,7 @@ def _past_member_figures(org: Org, end: date) -> dict[str, int]:
 
 
 def live_flows(org: Org, *, start: date, end: date) -> dict[str, int]:
-    first, last = month_of(start), month_end(end)
+    first, last = start, end
     in_tree = Q(subtree_q(org.path, "org__path"))
     events = MembershipEvent.objects.filter(on__gte=first, on__lte=last)
     flows = dict.fromkeys(FLOW_KEYS, 0)

@@ -1,7 +1,8 @@
-"""As-of dates and periods are resolved to whole months (tally rows are kept per month).
+"""Dates of the figures: exact to the day.
 
-`as_of=D` means "at the end of D's month" — for D in the current month that is now, since no change may be
-dated in the future. A period [start, end] means the months from start's to end's, inclusive.
+`as_of=D` means "at the end of day D" (every change dated D counted); D today means now, since no change may be
+dated in the future. A period [start, end] means the days from start to end, both included. The month helpers
+serve the monthly trend and the month rows the tallies keep beside their day rows.
 """
 import calendar
 from datetime import date
@@ -23,7 +24,7 @@ def add_months(month: date, n: int) -> date:
 
 
 def is_current(as_of: date | None) -> bool:
-    return as_of is None or month_of(as_of) >= month_of(timezone.localdate())
+    return as_of is None or as_of >= timezone.localdate()
 
 
 def age_year(as_of: date | None) -> int:

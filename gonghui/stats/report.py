@@ -24,6 +24,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from gonghui.orgs.choices import OrgKind
 from gonghui.orgs.models import Org
+from gonghui.stats.periods import month_end
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,11 @@ def scope_word(org: Org) -> str:
 
 
 def period_text(start: date, end: date) -> str:
+    """The period as the articles name it: a year, January to a month's end, else both days (the figures are
+    counted to the day, so a period ending mid-month says which day)."""
     if start.month == 1 and start.day == 1 and end == date(start.year, 12, 31):
         return f"{start.year}年"
-    if start.month == 1 and start.day == 1 and end.year == start.year:
+    if start.month == 1 and start.day == 1 and end.year == start.year and end == month_end(end):
         return f"{start.year}年1月至{end.month}月"
     return f"{start:%Y}年{start.month}月{start.day}日至{end:%Y}年{end.month}月{end.day}日"
 

@@ -2,7 +2,7 @@
 
 Every figure comes from the tallies (gonghui.stats.reading): an org's own rows already hold its whole
 subtree, so the province costs what a grassroots union costs — two indexed statements.
-As-of dates and periods are whole months (gonghui.stats.periods).
+As-of dates and periods are exact to the day: the figures at the end of that day (gonghui.stats.periods).
 """
 from datetime import date
 
@@ -15,16 +15,16 @@ from gonghui.stats.figures import FLOW_KEYS, STOCK_KEYS, TALLY_STOCK_KEYS
 from gonghui.stats.periods import add_months, age_year, is_current, month_end, month_of
 
 
-def _after(as_of: date | None) -> date | None:
-    """First month whose rows are not yet counted at `as_of` (None: now)."""
-    return None if is_current(as_of) else add_months(month_of(as_of), 1)
+def _past(day: date | None) -> date | None:
+    """`day` when it is in the past; None for today or no day (the figures now: nothing is dated later)."""
+    return None if is_current(day) else day
 
 
 def _figures(org_ids: list[int], as_of: date | None) -> dict[int, dict[str, int]]:
-    after = _after(as_of)
-    vectors = reading.vectors(org_ids, after=after)
-    years = reading.birth_years(org_ids, after=after)
-    as_year = age_year(month_end(as_of) if as_of else None)
+    day = _past(as_of)
+    vectors = reading.vectors(org_ids, as_of=day)
+    years = reading.birth_years(org_ids, as_of=day)
+    as_year = age_year(as_of)
     result = {}
     for org_id in org_ids:
         figures = {k: vectors[org_id][k] for k in TALLY_STOCK_KEYS}
@@ -38,31 +38,34 @@ def subtree_figures(org: Org, *, as_of: date | None = None) -> dict[str, int]:
 
 
 def period_flows(org: Org, *, start: date, end: date) -> dict[str, int]:
-    first, last = month_of(start), month_of(end)
-    months = reading.monthly(org.pk, since=first)
-    flows = dict.fromkeys(FLOW_KEYS, 0)
-    for month, row in months.items():
-        if month <= last:
-            for key in FLOW_KEYS:
-                flows[key] += row[key]
-    return flows
+    """Flows dated from `start` to `end`, both days included; one statement."""
+    return reading.flows_of(reading.between([org.pk], start=start, end=_past(end))[org.pk])
 
 
 def monthly_trend(org: Org, *, months: int = 12, end: date | None = None) -> list[dict]:
-    """Members at each month end and the month's flows; two statements whatever the number of months."""
-    last = month_of(end or timezone.localdate())
+    """Members at each month end and the month's flows, the last month up to `end` (default today): each row
+    also says the day its members were counted at (`until`). Two statements for a trend ending today, three
+    for one ending on a past day, whatever the number of months."""
+    end = end or timezone.localdate()
+    last = month_of(end)
     first = add_months(last, -(months - 1))
-    changes = reading.monthly(org.pk, since=first)
-    members = reading.vectors([org.pk])[org.pk]["members"]
-    # Members at the end of a month = now minus the changes of every later month.
-    for month, row in changes.items():
-        if month > last:
-            members -= row["members"]
+    if _past(end) is None:
+        changes = reading.monthly(org.pk, since=first)
+        members = reading.vectors([org.pk])[org.pk]["members"]
+        # Members at the end of a month = now minus the changes of every later month (dated ahead, if any).
+        for month, row in changes.items():
+            if month > last:
+                members -= row["members"]
+    else:
+        changes = reading.monthly(org.pk, since=first, before=last)
+        changes[last] = reading.between([org.pk], start=last, end=end)[org.pk]
+        members = reading.vectors([org.pk], as_of=end)[org.pk]["members"]
     trend = []
     for i in range(months):
         month = add_months(last, -i)
         row = changes.get(month, {})
-        trend.append({"month": month, "members": members, **{k: row.get(k, 0) for k in FLOW_KEYS}})
+        until = end if i == 0 else month_end(month)
+        trend.append({"month": month, "until": until, "members": members, **{k: row.get(k, 0) for k in FLOW_KEYS}})
         members -= row.get("members", 0)
     trend.reverse()
     return trend

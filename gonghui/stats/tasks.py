@@ -16,6 +16,7 @@ def fold() -> None:
     fold_tallies()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # The rows just folded are dead entries in the partial index of unfolded rows until a vacuum removes
-        # them, and every read walks over them meanwhile (migration 0002 also lowers autovacuum's threshold).
+        # them, and every read walks over them meanwhile (migration 0002 also lowers autovacuum's threshold);
+        # the day tables' rows of today are updated by every fold.
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM stats_tally, stats_age_tally")
+            cursor.execute("VACUUM stats_tally, stats_age_tally, stats_day_tally, stats_age_day_tally")

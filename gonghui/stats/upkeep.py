@@ -17,7 +17,6 @@ from gonghui.members.choices import MembershipChange, MemberStatus
 from gonghui.members.models import Member
 from gonghui.orgs.models import Org
 from gonghui.stats.categories import CATEGORY_FIELDS, member_categories, org_vector
-from gonghui.stats.periods import month_of
 from gonghui.stats.tally import Deltas, path_ids
 
 LEFT_KINDS = frozenset({MembershipChange.WITHDRAW, MembershipChange.STRIKE_OFF})
@@ -39,26 +38,26 @@ def member_state(member, org=None) -> MemberState:
                        birth_year=member.birth_date.year, new_forms=bool(member.employment_form))
 
 
-def _stock(deltas: Deltas, state: MemberState | None, month: date, sign: int) -> None:
+def _stock(deltas: Deltas, state: MemberState | None, day: date, sign: int) -> None:
     if state is None:
         return
     ids = path_ids(state.path)
     if state.status == MemberStatus.ACTIVE:
-        deltas.add(ids, month, {"members": 1, **dict.fromkeys(state.categories, 1)}, sign)
-        deltas.add_age(ids, month, state.birth_year, sign)
+        deltas.add(ids, day, {"members": 1, **dict.fromkeys(state.categories, 1)}, sign)
+        deltas.add_age(ids, day, state.birth_year, sign)
     elif state.status == MemberStatus.RETAINED:
-        deltas.add(ids, month, {"members_retained": 1}, sign)
+        deltas.add(ids, day, {"members_retained": 1}, sign)
 
 
 def member_changed(*, before: MemberState | None, after: MemberState | None, on: date | None = None,
                    flows: dict | None = None, flow_path: str | None = None) -> None:
     """Minus `before`, plus `after`, dated `on` (default today), and flows counted along `flow_path`."""
-    month = month_of(on or timezone.localdate())
+    day = on or timezone.localdate()
     deltas = Deltas()
-    _stock(deltas, before, month, -1)
-    _stock(deltas, after, month, +1)
+    _stock(deltas, before, day, -1)
+    _stock(deltas, after, day, +1)
     if flows:
-        deltas.add(path_ids(flow_path), month, flows)
+        deltas.add(path_ids(flow_path), day, flows)
     deltas.write()
 
 
@@ -70,13 +69,12 @@ def member_joined(*, member, org, on: date) -> None:
 
 def member_transferred(*, before: MemberState, after: MemberState, on: date) -> None:
     """Stocks move from the old path to the new; the flows count only where the two paths part."""
-    month = month_of(on)
     deltas = Deltas()
-    _stock(deltas, before, month, -1)
-    _stock(deltas, after, month, +1)
+    _stock(deltas, before, on, -1)
+    _stock(deltas, after, on, +1)
     old, new = path_ids(before.path), path_ids(after.path)
-    deltas.add([i for i in old if i not in set(new)], month, {"transferred_out": 1})
-    deltas.add([i for i in new if i not in set(old)], month, {"transferred_in": 1})
+    deltas.add([i for i in old if i not in set(new)], on, {"transferred_out": 1})
+    deltas.add([i for i in new if i not in set(old)], on, {"transferred_in": 1})
     deltas.write()
 
 
@@ -86,7 +84,7 @@ def membership_ended(*, before: MemberState, after: MemberState, kind: str, on: 
 
 
 def member_edited(*, before: MemberState, after: MemberState, changed: set[str]) -> None:
-    """A corrected record counts with its new attributes from this month on (history keeps the old ones)."""
+    """A corrected record counts with its new attributes from today on (history keeps the old ones)."""
     if changed & CATEGORY_FIELDS and before != after:
         member_changed(before=before, after=after)
 
@@ -95,7 +93,7 @@ def member_edited(*, before: MemberState, after: MemberState, changed: set[str])
 
 
 def members_inserted(*, org_id: int, rows: list, inserted: int | None = None) -> None:
-    """Bulk-loaded members of one union (a roster chunk), counted by join month.
+    """Bulk-loaded members of one union (a roster chunk), counted on their join days.
 
     `rows` are the chunk's new people as the importer holds them (lists in Member column order, or dicts of
     attnames). When the insert took every row (`inserted == len(rows)`), they are counted here in Python from
@@ -108,14 +106,14 @@ def members_inserted(*, org_id: int, rows: list, inserted: int | None = None) ->
     if inserted is not None and inserted == len(rows):
         for row in rows:
             values = _values_of(row)
-            month = month_of(_day(values["joined_on"]))
+            day = _day(values["joined_on"])
             if values["status"] == MemberStatus.ACTIVE:
-                deltas.add(ids, month, {"members": 1, **dict.fromkeys(member_categories(values), 1)})
-                deltas.add_age(ids, month, _day(values["birth_date"]).year, 1)
+                deltas.add(ids, day, {"members": 1, **dict.fromkeys(member_categories(values), 1)})
+                deltas.add_age(ids, day, _day(values["birth_date"]).year, 1)
             elif values["status"] == MemberStatus.RETAINED:
-                deltas.add(ids, month, {"members_retained": 1})
+                deltas.add(ids, day, {"members_retained": 1})
             flows = {"joined": 1, "joined_new_forms": 1} if values["employment_form"] else {"joined": 1}
-            deltas.add(ids, month, flows)
+            deltas.add(ids, day, flows)
         deltas.write()
         return
     from gonghui.stats.rebuild import join_flows, member_vectors  # the SQL the rebuild uses
@@ -125,12 +123,12 @@ def members_inserted(*, org_id: int, rows: list, inserted: int | None = None) ->
     for start in range(0, len(hashes), step):
         part = hashes[start:start + step]
         where, params = f"m.org_id = %s AND m.id_number_hash IN ({', '.join(['%s'] * len(part))})", [org_id, *part]
-        for _org, month, vector, ages in member_vectors(where, params):
-            deltas.add(ids, month, vector)
+        for _org, day, vector, ages in member_vectors(where, params):
+            deltas.add(ids, day, vector)
             for year, n in ages.items():
-                deltas.add_age(ids, month, year, n)
-        for month, flows in join_flows(where, params):
-            deltas.add(ids, month, flows)
+                deltas.add_age(ids, day, year, n)
+        for day, flows in join_flows(where, params):
+            deltas.add(ids, day, flows)
     deltas.write()
 
 
@@ -157,15 +155,15 @@ def members_reattaching(*, source, target, on: date | None = None) -> None:
     rows locked; their current contribution leaves source's path and reaches target's."""
     from gonghui.stats.rebuild import member_vectors
 
-    month = month_of(on or timezone.localdate())
+    day = on or timezone.localdate()
     deltas = Deltas()
     old, new = path_ids(source.path), path_ids(target.path)
-    for _org, _month, vector, ages in member_vectors("m.org_id = %s", [source.pk], by_month=False):
-        deltas.add(old, month, vector, -1)
-        deltas.add(new, month, vector, +1)
+    for _org, _day, vector, ages in member_vectors("m.org_id = %s", [source.pk], by_day=False):
+        deltas.add(old, day, vector, -1)
+        deltas.add(new, day, vector, +1)
         for year, n in ages.items():
-            deltas.add_age(old, month, year, -n)
-            deltas.add_age(new, month, year, n)
+            deltas.add_age(old, day, year, -n)
+            deltas.add_age(new, day, year, n)
     deltas.write()
 
 
@@ -175,40 +173,40 @@ def members_reattaching(*, source, target, on: date | None = None) -> None:
 def org_founded(*, org, on: date) -> None:
     """`on`: the founding date the org's FOUND event carries (founded_on, or the day it was entered)."""
     deltas = Deltas()
-    deltas.add(path_ids(org.path), month_of(on), org_vector(org))
+    deltas.add(path_ids(org.path), on, org_vector(org))
     if org.kind == "grassroots":
-        deltas.add(path_ids(org.path), month_of(on), {"grassroots_founded": 1})
+        deltas.add(path_ids(org.path), on, {"grassroots_founded": 1})
     deltas.write()
 
 
 def org_changed(*, before: dict, org, on: date | None = None) -> None:
     """An org's own figures changed (closed, merged, kind, employees…): minus `before`, plus its vector now.
     `before` is org_vector() of the row before the change, taken under the same lock."""
-    month = month_of(on or timezone.localdate())
+    day = on or timezone.localdate()
     deltas = Deltas()
     ids = path_ids(org.path)
-    deltas.add(ids, month, before, -1)
-    deltas.add(ids, month, org_vector(org), +1)
+    deltas.add(ids, day, before, -1)
+    deltas.add(ids, day, org_vector(org), +1)
     deltas.write()
 
 
 def org_refounded(*, org, before: dict, old_on: date, new_on: date) -> None:
-    """The founding date was corrected: the org's founding moves from one month to the other."""
-    if month_of(old_on) == month_of(new_on):
+    """The founding date was corrected: the org's founding moves from one day to the other."""
+    if old_on == new_on:
         return
     vector = dict(before)
     if org.kind == "grassroots":
         vector["grassroots_founded"] = 1
     deltas = Deltas()
     ids = path_ids(org.path)
-    deltas.add(ids, month_of(old_on), vector, -1)
-    deltas.add(ids, month_of(new_on), vector, +1)
+    deltas.add(ids, old_on, vector, -1)
+    deltas.add(ids, new_on, vector, +1)
     deltas.write()
 
 
 def org_moved(*, old_path: str, new_path: str) -> None:
     """A subtree moved: its stock figures (read from its root's tally, under the service's subtree lock) leave
-    the ancestors only the old path had and reach those only the new path has, this month. Flows stay where
+    the ancestors only the old path had and reach those only the new path has, today. Flows stay where
     they happened; ancestors the paths share see nothing."""
     from gonghui.stats.reading import current_vectors
 
@@ -218,13 +216,13 @@ def org_moved(*, old_path: str, new_path: str) -> None:
     if not gone and not come:
         return
     vector, ages = current_vectors(root_id)
-    month = month_of(timezone.localdate())
+    day = timezone.localdate()
     deltas = Deltas()
-    deltas.add(gone, month, vector, -1)
-    deltas.add(come, month, vector, +1)
+    deltas.add(gone, day, vector, -1)
+    deltas.add(come, day, vector, +1)
     for year, n in ages.items():
-        deltas.add_age(gone, month, year, -n)
-        deltas.add_age(come, month, year, n)
+        deltas.add_age(gone, day, year, -n)
+        deltas.add_age(come, day, year, n)
     deltas.write()
 
 

@@ -1,8 +1,8 @@
 """/api/v1/stats: the figures of a union subtree, the same the console's dashboard and report show.
 
 Scoped like everything else: the org is fetched through `org_get(actor=…)`, so an org outside the caller's
-subtree answers 404, exactly like a missing one. Dates are YYYY-MM-DD; a bad or future date answers 422 with
-a Chinese message naming the parameter.
+subtree answers 404, exactly like a missing one. Dates are YYYY-MM-DD and exact to the day (YYYY-MM stands for
+a whole month); a bad or future date answers 422 with a Chinese message naming the parameter.
 """
 from datetime import date
 
@@ -54,8 +54,9 @@ class FlowsOut(Schema):
 
 class TrendMonth(Schema):
     month: date = Field(description="月份（该月1日）")
-    members: int = Field(description="月末会员总数")
-    flows: dict[str, int] = Field(description="该月的流量指标")
+    until: date = Field(description="会员总数统计到的日期：该月月末；最后一个月为结束日期")
+    members: int = Field(description="截至 until 的会员总数")
+    flows: dict[str, int] = Field(description="该月1日至 until 的流量指标")
 
 
 class TrendOut(Schema):
@@ -76,17 +77,18 @@ class ChildrenOut(Schema):
 
 
 class AsOfQuery(Schema):
-    as_of: str = Field("", description="统计日期 YYYY-MM-DD，默认今天；不能晚于今天")
+    as_of: str = Field("", description="统计日期 YYYY-MM-DD（统计到该日日终），默认今天；不能晚于今天。"
+                                       "填 YYYY-MM 表示该月月末")
 
 
 class PeriodQuery(Schema):
-    start: str = Field("", description="开始日期 YYYY-MM-DD，默认结束日期所在年的1月1日")
-    end: str = Field("", description="结束日期 YYYY-MM-DD，默认今天；不能晚于今天")
+    start: str = Field("", description="开始日期 YYYY-MM-DD（含该日），默认结束日期所在年的1月1日；填 YYYY-MM 表示该月1日")
+    end: str = Field("", description="结束日期 YYYY-MM-DD（含该日），默认今天；不能晚于今天；填 YYYY-MM 表示该月月末")
 
 
 class TrendQuery(Schema):
     months: str = Field("12", description="月数，1 到 60，默认 12")
-    end: str = Field("", description="最后一个月中的任一日期 YYYY-MM-DD，默认今天")
+    end: str = Field("", description="结束日期 YYYY-MM-DD，默认今天：最后一个月统计到该日，之前各月统计到月末")
 
 
 @router.get("/stats/figures", response=list[FigureOut], url_name="stats_figure_list", summary="统计指标目录")
@@ -98,6 +100,7 @@ def stats_figure_list(request: HttpRequest):
 @router.get("/stats/orgs/{int:org_id}/figures", response={200: FiguresOut, **_ERRORS}, url_name="stats_figures",
             summary="某工会组织截至某日的统计数")
 def stats_figures(request: HttpRequest, org_id: int, query: Query[AsOfQuery]):
+    """截至统计日期当天日终的全部存量指标，精确到日。"""
     org = org_get(actor=request.auth, pk=org_id)
     as_of = params.as_of_date(query.as_of)
     figures = selectors.subtree_figures(org, as_of=as_of)
@@ -120,8 +123,8 @@ def stats_trend(request: HttpRequest, org_id: int, query: Query[TrendQuery]):
     end = params.parse_day(query.end, field="end", label="结束日期", default=params.today())
     rows = selectors.monthly_trend(org, months=months, end=end)
     return {"org": org, "months": [
-        {"month": r["month"], "members": r["members"],
-         "flows": {k: v for k, v in r.items() if k not in ("month", "members")}} for r in rows]}
+        {"month": r["month"], "until": r["until"], "members": r["members"],
+         "flows": {k: v for k, v in r.items() if k not in ("month", "until", "members")}} for r in rows]}
 
 
 @router.get("/stats/orgs/{int:org_id}/children", response={200: ChildrenOut, **_ERRORS}, url_name="stats_children",

@@ -35,8 +35,14 @@ def test_figures_as_of_a_past_date(api_as, demo):
     assert body["as_of"] == "2024-12-31"
     assert body["figures"] == live_figures(demo.county, as_of=date(2024, 12, 31))
     assert body["figures"]["members"] == 2  # 张伟 (2020) and 王秀英 (2024); the riders joined in 2025
-    # Figures are kept per month: the answer names the day it counted to, the end of the month asked about.
-    body = api_as(demo.county_cadre).get(f"/api/v1/stats/orgs/{demo.county.pk}/figures", {"as_of": "2025-02-10"}).json()
+    # Exact to the day: 杨磊 joined on 1 April 2025, so the last day of March does not count him and that day does.
+    url = f"/api/v1/stats/orgs/{demo.county.pk}/figures"
+    for day, members in (("2025-03-31", 3), ("2025-04-01", 4)):
+        body = api_as(demo.county_cadre).get(url, {"as_of": day}).json()
+        assert (body["as_of"], body["figures"]["members"]) == (day, members)
+        assert body["figures"] == live_figures(demo.county, as_of=date.fromisoformat(day))
+    # A month stands for its last day.
+    body = api_as(demo.county_cadre).get(url, {"as_of": "2025-02"}).json()
     assert body["as_of"] == "2025-02-28" and body["figures"]["members"] == 3
 
 
@@ -46,13 +52,20 @@ def test_flows_of_a_period(api_as, demo):
     assert (body["start"], body["end"]) == ("2025-01-01", "2025-06-30")
     assert body["flows"] == period_flows(demo.county, start=date(2025, 1, 1), end=date(2025, 6, 30))
     assert body["flows"]["joined"] == 2 and body["flows"]["joined_new_forms"] == 2
+    # Both days included, to the day: 陈静 joined on 1 February (before), 杨磊 on 1 April (the last day).
+    body = api_as(demo.county_cadre).get(f"/api/v1/stats/orgs/{demo.county.pk}/flows",
+                                         {"start": "2025-02-02", "end": "2025-04-01"}).json()
+    assert (body["start"], body["end"], body["flows"]["joined"]) == ("2025-02-02", "2025-04-01", 1)
 
 
 def test_trend_has_one_row_per_month_oldest_first(api_as, demo):
     body = api_as(demo.county_cadre).get(f"/api/v1/stats/orgs/{demo.county.pk}/trend",
                                          {"months": "3", "end": "2025-04-15"}).json()
     assert [m["month"] for m in body["months"]] == ["2025-02-01", "2025-03-01", "2025-04-01"]
+    # Earlier months count to their ends, the last one to the end date.
+    assert [m["until"] for m in body["months"]] == ["2025-02-28", "2025-03-31", "2025-04-15"]
     assert [m["flows"]["joined"] for m in body["months"]] == [1, 0, 1]
+    assert [m["members"] for m in body["months"]] == [3, 3, 4]
 
 
 def test_children_each_carry_their_subtrees_figures(api_as, demo):

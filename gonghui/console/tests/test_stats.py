@@ -124,10 +124,12 @@ def test_a_past_date_shows_the_state_then_and_a_bad_date_is_refused_in_chinese(c
     html = client.get(url, {"as_of": "2019-12-31"}).content.decode()
     assert numbers(html, "figure")["members"] == str(live_figures(demo.county, as_of=date(2019, 12, 31))["members"])
 
-    # Figures are kept per month: a day in the past stands for the end of its month, and the page says so.
+    # Any day, exactly: the page counts to the day asked and says so; a month (YYYY-MM) stands for its last day.
     html = client.get(url, {"as_of": "2019-12-15"}).content.decode()
+    assert "截至 2019年12月15日" in html and 'value="2019-12-15"' in html
+    assert numbers(html, "figure")["members"] == str(live_figures(demo.county, as_of=date(2019, 12, 15))["members"])
+    html = client.get(url, {"as_of": "2019-12"}).content.decode()
     assert "截至 2019年12月31日" in html
-    assert numbers(html, "figure")["members"] == str(live_figures(demo.county, as_of=date(2019, 12, 31))["members"])
 
     html = client.get(url, {"as_of": "2025-13-01"}).content.decode()
     assert "统计日期格式应为 YYYY-MM-DD" in html

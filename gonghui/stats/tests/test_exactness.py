@@ -1,5 +1,7 @@
-"""The figures never drift from the rows: after a random history, every figure of every node, now and at every
-past month end, equals a count from the raw rows — and `stats check` agrees, before and after a rebuild."""
+"""The figures never drift from the rows: after a random history, every figure of every node, now and at the end
+of random past days (inside months, at month ends, earlier this month), equals a count from the raw rows; so do
+the flows of periods ending on those days and the monthly trend — and `stats check` agrees, before and after a
+rebuild."""
 import random
 
 import pytest
@@ -14,7 +16,8 @@ from gonghui.roster.services import roster_import
 from gonghui.roster.tests.files import write_csv
 from gonghui.stats import live, selectors
 from gonghui.stats.check import differences
-from gonghui.stats.periods import month_end, month_of
+from gonghui.stats.figures import FLOW_KEYS
+from gonghui.stats.periods import month_of
 from gonghui.stats.rebuild import rebuild
 from gonghui.stats.tally import fold
 from gonghui.stats.tests.scenario import Scenario, play
@@ -23,7 +26,7 @@ from gonghui.stats.tests.scenario import Scenario, play
 def _roster(tmp_path):
     def load(scenario: Scenario) -> None:
         union = scenario.rng.choice(scenario.unions())
-        joined = month_of(timezone.localdate()).isoformat()
+        joined = timezone.localdate().isoformat()  # imported today: the past days' snapshots stay true
         rows = []
         for i in range(12):
             pid = scenario.person()
@@ -47,25 +50,44 @@ def _approve_applications(scenario: Scenario) -> None:
         join_approve(application=application, actor=chair)
 
 
-def _assert_exact(scenario: Scenario) -> None:
+def _assert_exact(scenario: Scenario, now: dict[int, dict]) -> None:
+    """Every node's figures now (`now`: stats.live's count) and at the end of every recorded day, the flows
+    of every recorded period, the children's table and the monthly trend."""
     orgs = list(Org.objects.filter(path__startswith=scenario.province.path))
+    today = timezone.localdate()
     for org in orgs:
-        assert selectors.subtree_figures(org) == live.live_figures(org), org.name
-    for month, figures in scenario.snapshots.items():
+        assert selectors.subtree_figures(org) == now[org.pk], org.name
+        assert selectors.subtree_figures(org, as_of=today) == now[org.pk], org.name
+    for day, figures in scenario.snapshots.items():
         for org in orgs:
             expected = figures.get(org.pk)
-            got = selectors.subtree_figures(org, as_of=month_end(month))
+            got = selectors.subtree_figures(org, as_of=day)
             if expected is None:  # founded later: nothing as of then
-                assert not any(got.values()), (org.name, month)
+                assert not any(got.values()), (org.name, day)
             else:
-                assert got == expected, (org.name, month)
-            flows = scenario.flow_snapshots[month].get(org.pk)
+                assert got == expected, (org.name, day)
+        # The children's table reads every child in one statement: the same figures.
+        for county in scenario.counties:
+            for child, got in selectors.child_figures(county, as_of=day):
+                assert got == figures.get(child.pk, got), (child.name, day)
+    for (start, end), flows in scenario.flow_snapshots.items():
+        for org in orgs:
+            if org.pk in flows:
+                assert selectors.period_flows(org, start=start, end=end) == flows[org.pk], (org.name, start, end)
+    # The trend ending today, and ones ending on recorded days: each row's members at its month's end (at the
+    # day itself for the last), and its flows, as recorded.
+    months = len({month_of(day) for day in scenario.snapshots}) + 1
+    for end in [today, *scenario.rng.sample(sorted(scenario.snapshots), 3)]:
+        trend = selectors.monthly_trend(scenario.province, months=months, end=end)
+        assert trend[-1]["until"] == end
+        for row in trend:
+            if row["until"] in scenario.snapshots:
+                assert row["members"] == scenario.snapshots[row["until"]][scenario.province.pk]["members"], row
+            flows = scenario.flow_snapshots.get((row["month"], row["until"]))
             if flows is not None:
-                assert selectors.period_flows(org, start=month, end=month_end(month)) == flows, (org.name, month)
-    trend = selectors.monthly_trend(scenario.province, months=len(scenario.snapshots) + 1)
-    for row in trend[:-1]:
-        assert row["members"] == scenario.snapshots[row["month"]][scenario.province.pk]["members"]
-    assert trend[-1]["members"] == live.live_figures(scenario.province)["members"]
+                assert {k: row[k] for k in FLOW_KEYS} == flows[scenario.province.pk], row
+        if end == today:
+            assert trend[-1]["members"] == now[scenario.province.pk]["members"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -78,14 +100,24 @@ def test_after_random_operations_every_figure_of_every_node_equals_a_count_of_th
         _approve_applications(s)
 
     play(scenario, months=4, per_month=25, today_ops=12, tmp_path=tmp_path, roster=loads)
-    _assert_exact(scenario)
+    orgs = list(Org.objects.filter(path__startswith=scenario.province.path))
+    now = {org.pk: live.live_figures(org) for org in orgs}
+    # The snapshots' count of every node at once agrees with stats.live's count of each.
+    assert scenario.live_now(timezone.localdate().year) == now
+    start, end = min(scenario.flow_snapshots)
+    assert scenario.live_flows(start, end) == {org.pk: live.live_flows(org, start=start, end=end) for org in orgs}
+
+    _assert_exact(scenario, now)
     assert differences() == []
     fold()
-    _assert_exact(scenario)
-    # A rebuild from the raw rows leaves the current figures and the check as they were.
+    _assert_exact(scenario, now)
+    # A rebuild from the raw rows leaves the current figures and the check as they were, and writes day rows
+    # that follow the live count's reading of the past (today's tree): as of a recorded day, they agree.
     rebuild()
-    for org in Org.objects.filter(path__startswith=scenario.province.path):
-        assert selectors.subtree_figures(org) == live.live_figures(org)
+    day = scenario.rng.choice(sorted(scenario.snapshots))
+    for org in orgs:
+        assert selectors.subtree_figures(org) == now[org.pk]
+        assert selectors.subtree_figures(org, as_of=day) == live.live_figures(org, as_of=day), (org.name, day)
     assert differences() == []
 
 
@@ -94,6 +126,7 @@ def test_check_finds_a_tally_that_drifted(db, tmp_path):
     play(scenario, months=1, per_month=5, today_ops=0, tmp_path=tmp_path)
     from gonghui.stats.models import Tally
 
-    Tally.objects.create(org_id=scenario.province.pk, month=month_of(timezone.localdate()), members=1)
+    today = timezone.localdate()
+    Tally.objects.create(org_id=scenario.province.pk, month=month_of(today), day=today, members=1)
     found = differences()
     assert [(d.org_id, d.key, d.stored - d.counted) for d in found] == [(scenario.province.pk, "members", 1)]

@@ -30,6 +30,7 @@ def test_numbers_read_as_in_the_articles():
     assert period_text(date(2025, 1, 1), date(2025, 12, 31)) == "2025年"
     assert period_text(date(2025, 1, 1), date(2025, 6, 30)) == "2025年1月至6月"
     assert period_text(date(2024, 7, 1), date(2025, 6, 30)) == "2024年7月1日至2025年6月30日"
+    assert period_text(date(2025, 1, 1), date(2025, 6, 15)) == "2025年1月1日至2025年6月15日"  # to the day
 
 
 @pytest.fixture
