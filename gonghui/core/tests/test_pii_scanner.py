@@ -85,3 +85,13 @@ def test_only_the_audited_unmasking_routes_may_reveal_numbers():
     unmasking = {route.name for route in matrix.load_routes() if route.unmasks}
 
     assert pii_scanner.ALLOWED == unmasking
+
+
+@pytest.mark.urls(__name__)
+def test_the_live_server_of_browser_tests_is_scanned_too(live_server):
+    from urllib.request import urlopen
+
+    with urlopen(f"{live_server.url}/stream/") as answer:
+        answer.read()
+
+    assert pii_scanner.take_findings() == ["GET /stream/ (stream): 138…01 (11 chars)"]
