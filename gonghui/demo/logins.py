@@ -1,4 +1,4 @@
-"""Demo sign-ins: one cadre per level, an auditor, a system administrator and two workers.
+"""Demo sign-ins: one cadre per level, an auditor, the three administrators (三员) and two workers.
 
 Made through the accounts services, so they are audited and validated like any other account.
 """
@@ -35,6 +35,9 @@ def create_logins(*, province: Org, city: Org | None, county: Org, grassroots: O
         ("auditor", "审计员", province, RoleKind.AUDITOR),
         # Staff status for the admin site comes with the role; TOTP is enrolled at first sign-in there.
         ("sysadmin", "系统管理员", province, RoleKind.SYSADMIN),
+        # The other two administrator duties (三员, accounts.duties): accounts, and the audit log.
+        ("secadmin", "安全管理员", province, RoleKind.SECADMIN),
+        ("auditadmin", "审计管理员", province, RoleKind.AUDITADMIN),
     ]
     logins = []
     for username, display_name, org, kind in cadres:

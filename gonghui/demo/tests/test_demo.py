@@ -112,7 +112,8 @@ def test_the_same_seed_gives_the_same_names_codes_and_id_numbers():
 
 def test_demo_logins_sign_in_and_the_workers_are_members(demo):
     assert {login.username for login in demo.logins if not login.phone} == {
-        "province_cadre", "city_cadre", "county_cadre", "grassroots_chair", "auditor", "sysadmin"}
+        "province_cadre", "city_cadre", "county_cadre", "grassroots_chair", "auditor", "sysadmin", "secadmin",
+        "auditadmin"}
     assert User.objects.get(username="county_cadre").check_password(DEMO_PASSWORD)
     assert User.objects.get(username="sysadmin").is_staff
     workers = Member.objects.filter(user__isnull=False)
