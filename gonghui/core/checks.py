@@ -42,14 +42,15 @@ def _decoded(value: str) -> bytes | None:
 
 
 def _development_keys() -> set[str]:
-    """The keys a demo or development machine made for itself (config.env.local_secrets) in the data folder."""
-    path = Path(settings.DATA_DIR) / "secrets.json" if hasattr(settings, "DATA_DIR") else None
-    if path is None or not path.exists():
-        return set()
-    try:
-        return {value for value in json.loads(path.read_text()).values() if value}
-    except (OSError, ValueError):
-        return set()
+    """The keys a demo or development machine made for itself (config.env.local_secrets): in the data folder, or
+    in the checkout's var/ where a quick start ran before the checkout became the production one."""
+    keys = set()
+    for folder in {Path(settings.DATA_DIR), Path(settings.BASE_DIR) / "var"}:
+        try:
+            keys |= {value for value in json.loads((folder / "secrets.json").read_text()).values() if value}
+        except (OSError, ValueError, AttributeError):
+            continue
+    return keys
 
 
 @register(Tags.security, deploy=True)
@@ -64,7 +65,8 @@ def check_keys(app_configs=None, **kwargs):
     values = {name: getattr(settings, name, "") or "" for name in KEY_NAMES}
     for name, value in values.items():
         raw = _decoded(value)
-        if raw is None or len(raw) != 32:
+        # AES-256 and the Ed25519 seed take exactly 32 bytes; the HMAC index key at least 32 (core.crypto).
+        if raw is None or len(raw) < 32 or (len(raw) != 32 and name != "GONGHUI_INDEX_KEY"):
             issues.append(Error(f"{name} 必须是 32 字节随机数的 base64 编码",
                                 hint="python3 -c \"import base64,os; print(base64.b64encode(os.urandom(32)).decode())\"",
                                 id="gonghui.E002"))

@@ -58,7 +58,8 @@ def test_debug_in_production_is_an_error():
 
 def test_keys_must_be_32_random_bytes_distinct_and_not_the_development_ones(settings, tmp_path):
     settings.GONGHUI_ENV = "production"
-    settings.DATA_DIR = tmp_path
+    settings.DATA_DIR = settings.BASE_DIR = tmp_path  # no development secrets.json but the ones written below
+    settings.SECRET_KEY = _key()
     settings.GONGHUI_DATA_KEY, settings.GONGHUI_INDEX_KEY, settings.GONGHUI_CARD_SIGNING_KEY = _key(), _key(), _key()
     assert _ids(checks.check_keys) == set()
 
@@ -70,9 +71,17 @@ def test_keys_must_be_32_random_bytes_distinct_and_not_the_development_ones(sett
     settings.GONGHUI_INDEX_KEY = "not base64!"
     assert _ids(checks.check_keys) == {"gonghui.E002"}
 
-    # A key copied from a development machine's var/secrets.json (config.env.local_secrets).
+    settings.GONGHUI_INDEX_KEY = base64.b64encode(os.urandom(64)).decode()  # an HMAC key may be longer
+    assert _ids(checks.check_keys) == set()
+
+    # A key copied from a development machine's secrets.json (config.env.local_secrets), in the data folder or
+    # in the checkout's var/.
     settings.GONGHUI_INDEX_KEY = _key()
     (tmp_path / "secrets.json").write_text(json.dumps({"GONGHUI_INDEX_KEY": settings.GONGHUI_INDEX_KEY}))
+    assert _ids(checks.check_keys) == {"gonghui.E004"}
+    (tmp_path / "var").mkdir()
+    (tmp_path / "secrets.json").rename(tmp_path / "var" / "secrets.json")
+    settings.DATA_DIR = tmp_path / "elsewhere"
     assert _ids(checks.check_keys) == {"gonghui.E004"}
 
     settings.GONGHUI_ENV = "development"  # a demo machine uses exactly those keys, rightly
