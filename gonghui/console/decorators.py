@@ -25,7 +25,7 @@ def cadre_required(view=None, *, second_factor: bool = True):
             if not user.is_cadre or (second_factor and user.duty):
                 # An administrator (三员) works only on the pages of its duty (duty_required); the TOTP pages
                 # (second_factor=False) are for everyone with a role.
-                return render(request, "console/forbidden.html", status=403)
+                return forbidden(request)
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -45,7 +45,7 @@ def duty_required(*duties: str):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("console:login"))
             if user.duty not in duties:
-                return render(request, "console/forbidden.html", status=403)
+                return forbidden(request)
             if not user.is_verified():
                 return second_factor_redirect(request, request.get_full_path())
             return view(request, *args, **kwargs)
@@ -53,6 +53,16 @@ def duty_required(*duties: str):
         return wrapper
 
     return decorate
+
+
+def forbidden(request):
+    """403: a worker is sent to the portal; an administrator to the page of its own duty."""
+    duty_home = None
+    if getattr(request.user, "duty", ""):
+        from gonghui.console.views.duties import duty_home as home_of  # the views import this module
+
+        duty_home = home_of(request.user)
+    return render(request, "console/forbidden.html", {"duty_home": duty_home}, status=403)
 
 
 def second_factor_redirect(request, next_url: str):

@@ -70,6 +70,15 @@ def test_each_duty_opens_its_own_pages_and_no_member_or_other_duty(duty, duty_wo
     assert answers == {page: 200 if duty in allowed else "refused" for page, (url, allowed) in PAGES.items()}
 
 
+def test_an_administrator_refused_a_business_page_is_told_why_and_where_to_go(duty_world, db, client):
+    _as(client, duty_world.users["auditadmin"])
+
+    response = client.get(reverse("console:member-list"))
+
+    html = response.content.decode()
+    assert response.status_code == 403 and "三员分立" in html and reverse("console:audit-log") in html
+
+
 def test_no_business_persona_opens_an_administrators_page(duty_world, db, client):
     for persona in ("province_cadre", "auditor", "worker"):
         _as(client, duty_world.users[persona], verified=False)
