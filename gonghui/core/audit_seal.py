@@ -140,13 +140,14 @@ class Report:
     edited: list[int] = field(default_factory=list)
     deleted: list[int] = field(default_factory=list)
     broken: list[int] = field(default_factory=list)  # sequences whose link does not follow from the previous one
+    bad_purges: list[int] = field(default_factory=list)  # purge records no honest `gonghui audit purge` writes
     unsealed: int = 0
     overdue: int = 0
     oldest_unsealed: datetime | None = None
 
     @property
     def tampered(self) -> bool:
-        return bool(self.edited or self.deleted or self.broken or self.overdue)
+        return bool(self.edited or self.deleted or self.broken or self.overdue or self.bad_purges)
 
     def lines(self) -> list[str]:
         """The findings in Chinese, one per line, for the operator."""
@@ -155,6 +156,9 @@ class Report:
             out.append(_("篡改：审计事件 #%(id)s 的内容与封存时不一致（已被修改）") % {"id": event_id})
         for event_id in self.deleted:
             out.append(_("篡改：审计事件 #%(id)s 已封存，但记录已不存在（已被删除）") % {"id": event_id})
+        for purge_id in self.bad_purges:
+            out.append(_("篡改：清理记录 #%(id)s 不合规（清理了未满保存期限的事件），其范围内缺失的事件按删除处理")
+                       % {"id": purge_id})
         for sequence in self.broken:
             out.append(_("篡改：封存链在序号 %(seq)s 处断开（链哈希与前一环不符或缺环）") % {"seq": sequence})
         if self.overdue:
@@ -168,19 +172,29 @@ class Report:
         if self.purged:
             out.append(_("已按保存期限清理并归档 %(n)s 条事件，其封存链仍完整校验") % {"n": self.purged})
         verdict = _("发现篡改或异常，共 %(n)s 处") % {"n": len(self.edited) + len(self.deleted) + len(self.broken)
-                                                       + (1 if self.overdue else 0)} \
+                                                       + len(self.bad_purges) + (1 if self.overdue else 0)} \
             if self.tampered else _("审计日志校验通过")
         out.append(_("%(verdict)s：已封存 %(sealed)s 条，链头哈希 %(head)s")
                    % {"verdict": verdict, "sealed": self.sealed, "head": self.head})
         return out
 
 
+def _bad_purges() -> list[int]:
+    """Purge records that `gonghui audit purge` cannot have written: a cut-off inside the legal minimum retention.
+    (Whoever owns the database can forge a plausible one; the log shipped elsewhere answers that, docs/operations.md.)
+    """
+    minimum = timedelta(days=settings.GONGHUI_AUDIT_MIN_RETENTION_DAYS)
+    return [purge_id for purge_id, at, before in AuditPurge.objects.order_by("pk").values_list("pk", "at", "before")
+            if before > at - minimum]
+
+
 def verify(*, now: datetime | None = None, chunk: int = 5000) -> Report:
     """Recompute the whole chain from the first link and compare it with the events as they are now."""
     now = now or timezone.now()
     report = Report()
-    purged_up_to = AuditPurge.objects.order_by("-up_to_sequence").values_list("up_to_sequence", flat=True).first()
-    purged_up_to = purged_up_to or 0
+    report.bad_purges = _bad_purges()
+    purged_up_to = (AuditPurge.objects.exclude(pk__in=report.bad_purges).order_by("-up_to_sequence")
+                    .values_list("up_to_sequence", flat=True).first() or 0)
     previous, expected_sequence, after = GENESIS, 1, 0
     while True:
         links = list(AuditSeal.objects.filter(sequence__gt=after).order_by("sequence")

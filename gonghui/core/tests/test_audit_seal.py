@@ -265,3 +265,18 @@ def test_celery_beat_sends_the_seal_every_minute_and_the_worker_seals(settings):
     run(messages)
 
     assert list(AuditSeal.objects.order_by("sequence").values_list("event_id", flat=True)) == [e.pk for e in events]
+
+
+def test_a_forged_purge_record_does_not_excuse_a_deleted_event():
+    events = _record(2)
+    _seal()
+    now = timezone.now()
+    # a purge record claiming events of today were purged: no `gonghui audit purge` writes that
+    AuditPurge.objects.create(at=now, before=now, up_to_sequence=2, events=2, archive="-", archive_sha256="-")
+    _sql("DELETE FROM core_auditevent WHERE id = %s", [events[0].pk], audit_triggers.EVENTS)
+
+    report = audit_seal.verify()
+
+    assert (report.deleted, report.purged, report.tampered) == ([events[0].pk], 0, True)
+    assert len(report.bad_purges) == 1
+    assert any("不合规" in line for line in report.lines())
