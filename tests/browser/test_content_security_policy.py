@@ -54,3 +54,27 @@ def test_chart_tooltips_draw_under_the_policy(desktop, town):
             desktop.page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
             desktop.page.wait_for_timeout(100)
     assert desktop.errors == []
+
+
+def test_django_admin_pages_run_under_the_policy(desktop, town):
+    """The admin's own scripts (change list, change form) after the system administrator's TOTP sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from gonghui.accounts.choices import RoleKind
+    from gonghui.accounts.services import cadre_create, role_grant
+    from gonghui.console.tests.conftest import totp_token
+    from gonghui.core.testing.personas import PASSWORD
+    from tests.browser.test_console_pages import sign_in
+
+    admin = cadre_create(username="sysadmin", password=PASSWORD, display_name="系统管理员", actor=None)
+    role_grant(user=admin, org=town.province, kind=RoleKind.SYSADMIN, actor=None)
+    sign_in(desktop, "sysadmin")
+    desktop.page.locator("input[name=token]").fill(totp_token(TOTPDevice.objects.get(user=admin)))
+    desktop.page.get_by_role("button", name="确认绑定").click()
+    desktop.page.wait_for_load_state("networkidle")
+
+    for path in ("/admin/", "/admin/orgs/org/", f"/admin/orgs/org/{town.county.pk}/change/"):
+        desktop.goto(path)
+        desktop.page.wait_for_load_state("networkidle")
+        assert "/admin/" in desktop.page.url and "login" not in desktop.page.url, desktop.page.url
+        assert desktop.page.locator("#content h1").count() == 1  # the admin's own page, not a refusal
