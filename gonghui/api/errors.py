@@ -2,8 +2,12 @@
 
 Out of scope answers exactly like missing (ARCHITECTURE.md rule 2): Http404 has one body, whatever its cause.
 """
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import InterfaceError, OperationalError, connection
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError as NinjaValidationError
 
@@ -22,6 +26,75 @@ def install(api) -> None:
         api, request, _django_errors(exc)))
     api.add_exception_handler(NinjaValidationError, lambda request, exc: _invalid(
         api, request, _request_errors(exc.errors)))
+    # An id past the database's integer range (/members/43149682500866875392) names no row: SQLite's driver
+    # raises OverflowError before asking, PostgreSQL simply finds nothing. Found by tests/test_schemathesis.py.
+    api.add_exception_handler(OverflowError, lambda request, exc: _respond(api, request, 404, _("未找到")))
+    api.add_exception_handler(OperationalError, _database_unavailable(api))
+    api.add_exception_handler(InterfaceError, _database_unavailable(api))
+
+
+# Seconds a client should wait before retrying when the database connection was lost mid-request.
+RETRY_AFTER = 5
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class _DatabaseErrors:
+    """An execute wrapper that notes whether any statement of the request failed with a lost connection."""
+
+    failed = False
+
+    def __call__(self, execute, sql, params, many, context):
+        try:
+            return execute(sql, params, many, context)
+        except (OperationalError, InterfaceError):
+            self.failed = True
+            raise
+
+
+def database_guard(run):
+    """A refusal of a write after the database failed under it is not trusted: the answer is 503.
+
+    Django swallows a database error inside a conditional unique constraint's check (Q.check answers "true"),
+    so a lost connection during `full_clean` reads as "this credit code already has a union" (422). Stored under
+    an Idempotency-Key, that answer would be replayed on every retry. Found by tests/test_faults.py.
+    """
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in UNSAFE_METHODS:
+            return run(request, *args, **kwargs)
+        watch = _DatabaseErrors()
+        try:
+            with connection.execute_wrapper(watch):
+                return run(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            raise
+        except Exception as exc:
+            if watch.failed:
+                raise OperationalError("the database failed earlier in this request") from exc
+            raise
+
+    return wrapper
+
+
+def _database_unavailable(api):
+    """The database connection was lost (killed, restarted, locked): the transaction rolled back, nothing was
+    saved, and the client may retry, with the same Idempotency-Key, after a moment (tests/test_faults.py)."""
+
+    def handler(request, exc):
+        response = _respond(api, request, 503, _("服务暂时不可用，本次操作未保存，请稍后重试"))
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+
+    return handler
+
+
+@csrf_exempt  # it changes nothing; an unsafe method must get this 404 too, not the CSRF page
+def not_found(request, rest: str = ""):
+    """A path under /api/ that no operation matches (`/api/v1/orgs/-1`): JSON like every other API answer."""
+    response = JsonResponse({"detail": _("未找到")}, status=404, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 def _respond(api, request, status: int, detail: str, **extra):
@@ -41,6 +114,8 @@ def _http_error(api):
     def handler(request, exc):
         # ninja's own 400 is the one English message it raises: a body that is not JSON.
         detail = _("请求内容无法解析，请提交 JSON") if exc.status_code == 400 else str(exc)
+        if isinstance(exc, Throttled):  # a rate limit (gonghui.core.ratelimit): ninja's message is English
+            detail = api_message(exc.wait)
         return _respond(api, request, exc.status_code, detail)
 
     return handler
@@ -98,5 +173,3 @@ def _message_of(error: dict) -> str:
     if kind in ("json_invalid", "model_attributes_type", "model_type", "dict_type"):
         return _("请求内容不是有效的JSON对象")
     return _("该值无效")
-        if isinstance(exc, Throttled):  # a rate limit (gonghui.core.ratelimit): ninja's message is English
-            detail = api_message(exc.wait)

@@ -20,7 +20,7 @@ import hashlib
 import json
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -99,8 +99,8 @@ def _store(run):
             if response.status_code >= 500 or getattr(response, "streaming", False):
                 _release(request)
             else:
-                IdempotencyRecord.objects.filter(pk=record.pk).update(
-                    status_code=response.status_code, response_body=response.content)
+                _on_live_connection(lambda: IdempotencyRecord.objects.filter(pk=record.pk).update(
+                    status_code=response.status_code, response_body=response.content))
         return response
 
     return wrapper
@@ -109,5 +109,21 @@ def _store(run):
 def _release(request) -> None:
     record = getattr(request, _CLAIMED, None)
     if record is not None:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        _on_live_connection(lambda: IdempotencyRecord.objects.filter(pk=record.pk).delete())
+
+
+def _on_live_connection(write) -> None:
+    """Run a bookkeeping write once more on a new connection if the request's connection was lost.
+
+    The operation's own transaction has committed or rolled back by now. If the connection died in between
+    (killed, restarted), a record left unfinished would answer every retry with 409 for a day: the stored
+    answer or the release must land, so it is tried again on a fresh connection (tests/test_faults.py).
+    """
+    try:
+        write()
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        write()
 

@@ -6,6 +6,7 @@ from gonghui.api import errors, idempotency
 from gonghui.api.auth import api_token_auth, session_auth
 from gonghui.api.docs import OfflineSwagger
 from gonghui.api.http import no_store
+from gonghui.api.openapi import add_common_responses
 from gonghui.api.routers import joining, ping
 from gonghui.api.routers import cards, me, members, orgs, stats, transfers
 
@@ -32,6 +33,10 @@ class GonghuiAPI(NinjaAPI):
         # The URL name (org_list, member_get …) is stable and short; ninja's default spells the module path.
         return getattr(operation, "url_name", None) or super().get_openapi_operation_id(operation)
 
+    def get_openapi_schema(self, *args, **kwargs):
+        # The API-wide error answers (400, 401, 404, 409, 422, 429, 503) are declared on every operation.
+        return add_common_responses(super().get_openapi_schema(*args, **kwargs))
+
 
 api = GonghuiAPI(
     title="gonghui 工会 API",
@@ -47,6 +52,8 @@ errors.install(api)
 api.add_decorator(no_store, mode="view")
 # A retried write with the same Idempotency-Key gets the first answer and changes nothing.
 idempotency.install(api)
+# A write refused after its database connection failed answers 503, never a misleading 4xx (errors.py).
+api.add_decorator(errors.database_guard, mode="operation")
 api.add_router("", orgs.router)
 api.add_router("", members.router)
 api.add_router("", me.router)

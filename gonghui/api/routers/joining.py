@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from gonghui.accounts.services import sms_code_send
 from gonghui.api.pagination import PagePagination
@@ -132,7 +132,8 @@ class RejectIn(_In):
 
 
 class BulkIn(_In):
-    ids: list[int] = Field(max_length=BULK_LIMIT, description=f"申请 id，最多{BULK_LIMIT}个")
+    # Strict: JSON true/false are not ids (lax pydantic would read false as 0).
+    ids: list[StrictInt] = Field(max_length=BULK_LIMIT, description=f"申请 id，最多{BULK_LIMIT}个")
 
 
 class BulkResultOut(Schema):
