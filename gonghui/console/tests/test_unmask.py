@@ -54,6 +54,12 @@ def test_a_cadre_who_manages_the_member_sees_the_numbers_once_with_one_audit_eve
     assert WORKER_ID not in json.dumps(event.after) and WORKER_PHONE not in json.dumps(event.after)
 
 
+def test_a_number_quoted_in_the_reason_is_masked_in_the_audit_event(unmask_world, db, client):
+    _api(client, unmask_world, "county_cadre", unmask_world.worker_member, {"reason": f"来电 {WORKER_PHONE} 核对"})
+
+    assert _events().get().after["reason"] == "来电 138****0001 核对"
+
+
 def test_the_member_page_offers_the_form_only_to_who_may_unmask(unmask_world, db, client):
     url = reverse("console:member-detail", args=[unmask_world.worker_member.pk])
     client.force_login(unmask_world.county_cadre)
