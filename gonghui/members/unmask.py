@@ -45,5 +45,6 @@ def member_unmask(*, member: Member, reason: str, actor) -> Unmasked:
     # The event says which numbers were shown, never the numbers themselves (the audit log is masked), even
     # when the reason quotes one ("核对 13800010001").
     audit.record(actor=actor, action="member.unmask", obj=member, org_path=member.org.path,
-                 after={"reason": _masked(reason), "fields": ["id_number", "phone"] if member.phone_enc else ["id_number"]})
+                 after={"reason": _masked(reason),
+                        "fields": ["id_number", "phone"] if member.phone_enc else ["id_number"]})
     return Unmasked(id_number=member.id_number, phone=member.phone)

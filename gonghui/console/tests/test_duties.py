@@ -91,11 +91,10 @@ def test_an_administrator_passes_totp_first(duty, duty_world, db, client):
     response = client.post(reverse("console:login"), {"username": duty, "password": PASSWORD})
 
     assert response.status_code == 302 and reverse("console:totp-verify") in response["Location"]
-    home = {"sysadmin": "admin:index", "secadmin": "console:accounts", "auditadmin": "console:audit-log"}[duty]
-    assert "next=" + reverse(home).replace("/", "%2F") in response["Location"]
-    own_page = {"sysadmin": "admin:index", "secadmin": "console:accounts", "auditadmin": "console:audit-log"}
-    response = client.get(reverse(own_page[duty]))
-    assert response.status_code == 302 and "/totp/" in response["Location"] or "/login/" in response["Location"]
+    home = reverse({"sysadmin": "admin:index", "secadmin": "console:accounts", "auditadmin": "console:audit-log"}[duty])
+    assert "next=" + home.replace("/", "%2F") in response["Location"]
+    response = client.get(home, follow=True)  # its own page, before the code
+    assert response.redirect_chain[-1][0].startswith(reverse("console:totp-verify"))
 
 
 def test_an_administrators_api_token_opens_nothing(duty_world, db, client):
@@ -150,7 +149,8 @@ def test_the_security_administrator_grants_and_revokes_a_business_role(duty_worl
     assert refused.status_code == 422 and "请选择要授予的角色" in refused.content.decode()
     role = Role.objects.get(user=stranger)
     assert granted.status_code == 302 and (role.org, role.kind) == (duty_world.county, RoleKind.STAFF)
-    assert AuditEvent.objects.filter(action="role.grant", object_id=str(role.pk), actor=duty_world.secadmin).count() == 1
+    events = AuditEvent.objects.filter(action="role.grant", object_id=str(role.pk), actor=duty_world.secadmin)
+    assert events.count() == 1
     revoked = client.post(reverse("console:account-role-revoke", args=[stranger.pk, role.pk]))
     assert revoked.status_code == 302 and not Role.objects.filter(user=stranger).exists()
 

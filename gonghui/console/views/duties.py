@@ -50,7 +50,8 @@ def audit_log(request):
     query = params.copy()
     query.pop("page", None)
     return render(request, "console/duties/audit_log.html", {
-        "page": page, "base_query": query.urlencode(), "f": {k: params.get(k, "") for k in ("from", "to", "action", "who")},
+        "page": page, "base_query": query.urlencode(),
+        "f": {k: params.get(k, "") for k in ("from", "to", "action", "who")},
     })
 
 

@@ -32,8 +32,8 @@ urlpatterns = site_urls.urlpatterns + [
     # The phone number is split between two chunks.
     path("stream/", lambda request: StreamingHttpResponse(iter(["a,b\n张伟,138000", "10001\n"]))),
     # What the request sent comes back (a search box); the other number was not sent.
-    path("echo/", lambda request: HttpResponse(
-        f'<input value="{request.GET.get("q") or request.POST.get("phone")}"> {"13900000000" if "plant" in request.GET else ""}')),
+    path("echo/", lambda request: HttpResponse(f'<input value="{request.GET.get("q") or request.POST.get("phone")}"> '
+                                               f'{"13900000000" if "plant" in request.GET else ""}')),
     path("clean/", lambda request: HttpResponse(f"{ID[:4]}**********{ID[-4:]} 138****0001 "
                                                  f"t=1{PHONE}9 {ID[:17]}0 id-{ID}x")),
 ]
