@@ -93,7 +93,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (block "security headers" below)
-    "gonghui.core.headers.PermissionsPolicyMiddleware",
+    "gonghui.core.headers.SecurityHeadersMiddleware",  # Permissions-Policy, Cross-Origin-Resource-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -3,6 +3,7 @@ of random past days (inside months, at month ends, earlier this month), equals a
 the flows of periods ending on those days and the monthly trend — and `stats check` agrees, before and after a
 rebuild."""
 import random
+from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -124,9 +125,16 @@ def test_after_random_operations_every_figure_of_every_node_equals_a_count_of_th
 def test_check_finds_a_tally_that_drifted(db, tmp_path):
     scenario = Scenario(random.Random(7))
     play(scenario, months=1, per_month=5, today_ops=0, tmp_path=tmp_path)
-    from gonghui.stats.models import Tally
+    from gonghui.stats.models import DayTally, Tally
 
     today = timezone.localdate()
     Tally.objects.create(org_id=scenario.province.pk, month=month_of(today), day=today, members=1)
     found = differences()
     assert [(d.org_id, d.key, d.stored - d.counted) for d in found] == [(scenario.province.pk, "members", 1)]
+    # A day row that does not add up with its month row: a figure as of a day inside that month would drift.
+    rebuild()
+    assert differences() == []
+    county = scenario.counties[0]
+    DayTally.objects.create(org_id=county.pk, day=date(2000, 1, 15), joined=2)
+    assert [(d.org_id, d.key, d.month, d.stored, d.counted) for d in differences()] == [
+        (county.pk, "joined", date(2000, 1, 1), 0, 2)]

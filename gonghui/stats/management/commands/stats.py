@@ -1,7 +1,8 @@
 """`gonghui stats rebuild [--org CODE]` · `gonghui stats check` · `gonghui stats fold`.
 
 rebuild: recount the tallies of every node (or of one subtree's nodes) from the raw rows.
-check:   compare every node's stock figures with a recount; exit status 1 on any difference (the auditor's tool).
+check:   compare every node's stock figures with a recount, and its month rows with its day rows; exit status 1 on
+         any difference (the auditor's tool).
 fold:    merge the unfolded tally rows into the folded rows and totals (also a periodic task, see tasks.py).
 """
 import sys
@@ -50,7 +51,11 @@ class Command(BaseCommand):
             names = dict(Org.objects.filter(pk__in={d.org_id for d in found[:SHOWN]}).values_list("pk", "name"))
             for d in found[:SHOWN]:
                 label = LABELS.get(d.key) or f"{d.key.removeprefix('born_')}年出生的在册会员"
-                self.stdout.write(f"{names.get(d.org_id, d.org_id)}：{label} 台账 {d.stored}，原始记录 {d.counted}")
+                if d.month is None:
+                    self.stdout.write(f"{names.get(d.org_id, d.org_id)}：{label} 台账 {d.stored}，原始记录 {d.counted}")
+                else:
+                    self.stdout.write(f"{names.get(d.org_id, d.org_id)}：{label} {d.month.year}年{d.month.month}月"
+                                      f"月合计 {d.stored}，逐日合计 {d.counted}")
             if len(found) > SHOWN:
                 self.stdout.write(f"……共 {len(found)} 处差异")
             sys.exit(1)
