@@ -3,6 +3,7 @@ what they are for, every answer carries the security headers, and uploaded roste
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,17 @@ def test_an_uploaded_roster_is_never_served_at_any_guessed_address(world, client
             response = client.get(url)
             assert response.status_code == 404 or (response.status_code == 302 and url.startswith("/admin/")), url
             assert content not in b"".join(getattr(response, "streaming_content", [response.content])), url
+
+
+# Inline script or style, an event handler attribute, a javascript: URL, and htmx's eval doors (hx-on, js: values).
+INLINE = re.compile(r"""<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle\s*=|\son[a-z]+\s*=|javascript:|\bhx-on|['"]js:""",
+                    re.I)
+
+
+def test_no_template_carries_inline_script_style_or_event_handler():
+    """What the CSP would refuse in a browser, caught in every template, visited by a browser test or not."""
+    folders = [ROOT / "templates", *(ROOT / "gonghui").glob("*/templates")]
+    found = [f"{path.relative_to(ROOT)}: {match.group(0)}"
+             for folder in folders for path in folder.rglob("*.html")
+             for match in INLINE.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []
