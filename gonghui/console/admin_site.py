@@ -28,8 +28,9 @@ class GonghuiAdminSite(OTPAdminSite):
 
     def login(self, request, extra_context=None):
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
-        if request.user.is_authenticated and not request.user.is_verified():
-            # Signed in but not past TOTP: the second factor, not a password form the user already passed.
+        user = request.user
+        if user.is_authenticated and (getattr(user, "duty", "") or user.is_staff) and not user.is_verified():
+            # An administrator signed in but not past TOTP: the second factor, not a password form they passed.
             from gonghui.console.decorators import second_factor_redirect
 
             return second_factor_redirect(request, next_url)
