@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
-from gonghui.core.testing import matrix
+from gonghui.core.testing import matrix, matrix_roles
 
 ROUTES = matrix.load_routes()
 CASES = matrix.cases(ROUTES)
@@ -107,3 +107,58 @@ def test_a_route_setup_makes_the_row_the_case_acts_on(matrix_world, db, client):
 
     with pytest.raises(AssertionError, match="refused where it should be allowed"):
         matrix.check(client, matrix_world, matrix.Case(route, "county_cadre", "own"))
+
+
+# --- the cross-scope cases generated from the role kinds (gonghui.core.testing.matrix_roles) -----------------
+
+_MEMBER_GET = matrix.Route(name="api:member_get", target="member", kwargs=lambda member: {"member_id": member.pk})
+
+
+def test_every_role_kind_meets_every_route_outside_its_subtree():
+    from gonghui.accounts.choices import RoleKind
+
+    held = {kind for kind, _home in matrix_roles.BASE_ROLES.values()} | set(matrix.ROLE_PERSONAS.values())
+    assert held == set(RoleKind)
+    for index, route in enumerate(ROUTES):
+        if route.builtin or route.public or route.target not in ("org", "member", "transfer"):
+            continue
+        for members in matrix_roles.CLASSES:
+            met = {rel for persona, rel in matrix_roles.role_cases(index, route.target) if persona in members}
+            assert set(matrix.CROSS_RELATIONS) <= met, (route.label, members)
+        if route.target in ("org", "member"):
+            for persona in ("county_cadre", "grassroots_cadre", "worker"):
+                assert any(c.route is route and c.persona == persona and c.relation == "other_province"
+                           for c in CASES), (route.label, persona)
+
+
+def test_the_base_personas_hold_the_roles_the_generator_counts_on(matrix_world):
+    for persona, (kind, home) in matrix_roles.BASE_ROLES.items():
+        roles = {(role.kind, role.org_id) for role in matrix_world.users[persona].roles.all()}
+        assert roles == {(kind, matrix_world.orgs[home].pk)}, persona
+
+
+def test_the_other_province_targets_sit_in_the_other_province(matrix_world):
+    w = matrix_world
+    for persona in (*matrix.PERSONAS, *matrix.ROLE_PERSONAS):
+        org_key = matrix.ORG_TARGETS[persona]["other_province"]
+        member_key = matrix.MEMBER_TARGETS[persona]["other_province"]
+        paths = [w.orgs[org_key].path] if org_key else []
+        paths += [w.members[member_key].org.path] if member_key else []
+        assert all(path.startswith(w.other_province.path) for path in paths), (persona, paths)
+
+
+def test_a_role_that_sees_no_member_counts_every_member_as_foreign(matrix_world):
+    duty = sorted(matrix.DUTY_PERSONAS)[0]
+    foreign = matrix.foreign_strings(matrix_world, matrix.Case(_MEMBER_LIST, duty, "own"))
+
+    assert {"张伟", "赵敏", "李娜"} <= set(foreign)
+
+
+def test_the_matrix_fails_a_duty_that_reads_a_member_of_its_own_subtree(matrix_world, db, client, monkeypatch):
+    duty = sorted(matrix.DUTY_PERSONAS)[0]
+    case = matrix.Case(_MEMBER_GET, duty, "own")
+    matrix.check(client, matrix_world, case)  # refused: passes
+    monkeypatch.setitem(matrix_world.tokens, duty, matrix_world.tokens["county_cadre"])
+
+    with pytest.raises(AssertionError, match="must be refused"):
+        matrix.check(client, matrix_world, case)

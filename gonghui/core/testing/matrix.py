@@ -29,9 +29,13 @@ unions and members of the transfers the persona sees, nothing else:
 
 `tests/test_permission_matrix.py` then checks, for each route:
 
-* personas province_cadre, county_cadre, grassroots_cadre and worker, each on the objects of three
+* personas province_cadre, county_cadre, grassroots_cadre and worker, each on the objects of four
   relations to their own place in the tree (TARGETS below): their own ("own"), a sibling subtree's
-  ("sibling") and the parent's subtree outside their own ("parent");
+  ("sibling"), the parent's subtree outside their own ("parent") and another province's ("other_province");
+* every role kind no base persona holds (accounts.choices.RoleKind: the auditor, the administrator duties, any
+  kind added later) as a generated persona on the county, on the sibling, parent and other-province objects of
+  every route: refused like a missing row, nothing changed, nothing named; a role that sees no member (三员)
+  is refused its own subtree's members too, and no answer it gets names any member (matrix_roles);
 * a cadre gets 200 on their own objects (a write: 2xx, a redirect, or a validation answer) and 404 on the
   others, exactly like a missing object (ARCHITECTURE.md rule 2);
 * a worker never reaches the console (302, 403 or 404), never sees an org through the API, and sees only
@@ -57,6 +61,10 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from gonghui.core.testing import matrix_roles
+from gonghui.core.testing.matrix_roles import (  # noqa: F401  (re-exported: tests use matrix.<name>)
+    CROSS_RELATIONS, DUTY_PERSONAS, ROLE_PERSONAS,
+)
 from gonghui.core.testing.matrix_transfers import (  # noqa: F401  (re-exported: tests use matrix.<name>)
     LIST_TRANSFERS, TRANSFER_TARGETS, make_list_transfers, make_transfer, transfers_seen_by,
 )
@@ -65,14 +73,16 @@ NAMESPACES = ("console", "portal", "api")
 PERSONAS = ("province_cadre", "county_cadre", "grassroots_cadre", "worker")
 CADRES = ("province_cadre", "county_cadre", "grassroots_cadre")
 ANONYMOUS = "anonymous"
-RELATIONS = ("own", "sibling", "parent")
+RELATIONS = ("own", "sibling", "parent", "other_province")
 TARGET_KINDS = ("none", "org", "member", "list", "transfer")
 LIST_KEYS = ("org", "member", "transfer")
-TRANSFER_RELATIONS = ("incoming", "outgoing", "own", "sibling", "parent")
+TRANSFER_RELATIONS = ("incoming", "outgoing", "own", "sibling", "parent", "other_province")
 TRANSFER_HALVES = ("receiving", "sending", "member")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # The objects each persona acts on, by relation; None: the relation does not exist for that persona.
+# The generated role personas (matrix_roles: one per role kind no base persona holds) meet only the relations
+# outside their subtree (and, for a role that sees no member, their own subtree's members).
 ORG_TARGETS = {
     "province_cadre": {"own": "province", "sibling": "other_province", "parent": None},
     "county_cadre": {"own": "county", "sibling": "sibling_county", "parent": "city"},
@@ -85,9 +95,15 @@ MEMBER_TARGETS = {
     "grassroots_cadre": {"own": "worker_member", "sibling": "other_member", "parent": "industry_member"},
     "worker": {"own": "worker_member", "sibling": "other_member", "parent": None},
 }
+for _persona in PERSONAS:
+    ORG_TARGETS[_persona]["other_province"] = matrix_roles.OTHER_PROVINCE_ORG[_persona]
+    MEMBER_TARGETS[_persona]["other_province"] = matrix_roles.OTHER_PROVINCE_MEMBER[_persona]
+for _persona in ROLE_PERSONAS:
+    ORG_TARGETS[_persona] = dict(matrix_roles.ROLE_ORG_TARGETS)
+    MEMBER_TARGETS[_persona] = dict(matrix_roles.ROLE_MEMBER_TARGETS)
 # The org each persona's scope starts at (a worker: the union they belong to).
 HOME_ORG = {"province_cadre": "province", "county_cadre": "county", "grassroots_cadre": "grassroots",
-            "worker": "grassroots", ANONYMOUS: "county"}
+            "worker": "grassroots", ANONYMOUS: "county", **{p: matrix_roles.ROLE_HOME for p in ROLE_PERSONAS}}
 
 # ninja's own routes (schema, docs page, root): public and holding no domain rows.
 BUILTIN_API_NAMES = ("openapi-json", "openapi-view", "api-root")
@@ -227,8 +243,10 @@ def build_matrix_world():
     world.members["city_office_member"] = member_register(
         org=world.city_office, name="刘洋", id_number=idnumber.make("510106", date(1979, 11, 30), 512),
         phone="13800040004", joined_on=date(2010, 7, 1), actor=None)
+    matrix_roles.add_role_personas(world)
     world.tokens = {
-        persona: api_token_create(user=world.users[persona], name="权限矩阵", actor=None)[1] for persona in PERSONAS
+        persona: api_token_create(user=world.users[persona], name="权限矩阵", actor=None)[1]
+        for persona in (*PERSONAS, *ROLE_PERSONAS)
     }
     return world
 
@@ -249,7 +267,7 @@ class Case:
 
 def cases(routes: list[Route]) -> list[Case]:
     result = []
-    for route in routes:
+    for index, route in enumerate(routes):
         if route.builtin:
             result.append(Case(route, ANONYMOUS, "own"))
             continue
@@ -262,6 +280,8 @@ def cases(routes: list[Route]) -> list[Case]:
                               if TRANSFER_TARGETS[persona].get(rel) is not None)
             else:
                 result.append(Case(route, persona, "own"))
+        if not route.public:  # a public route is the same for every role
+            result.extend(Case(route, persona, rel) for persona, rel in matrix_roles.role_cases(index, route.target))
         result.append(Case(route, ANONYMOUS, "own"))
     return result
 
@@ -297,6 +317,8 @@ def expectation(case: Case) -> str:
         return (OK if not route.is_write else ANY) if route.public else DENIED
     if route.public:
         return ANY
+    if persona in ROLE_PERSONAS:
+        return matrix_roles.role_expectation(case, HIDDEN, DENIED, ANY)
     ns = route.namespace
     if route.target == "transfer":
         return _transfer_expectation(case)
@@ -358,6 +380,8 @@ def foreign_strings(world, case: Case, transfers=()) -> list[str]:
                     if no_orgs or not (o.path.startswith(home.path) or home.path.startswith(o.path))]
     if persona == "worker":
         foreign_members = [m for key, m in members.items() if key != "worker_member"]
+    elif persona in ROLE_PERSONAS:
+        foreign_members = matrix_roles.foreign_members_of(world, persona, home)
     else:
         foreign_members = [m for m in members.values() if not m.org.path.startswith(home.path)]
     shown_orgs = {pk for t in transfers for pk in (t.from_org_id, t.to_org_id)}
@@ -489,7 +513,7 @@ def check(client, world, case: Case) -> None:
         name = target.member.name if case.route.target == "transfer" else target.name
         assert name not in body, _describe(case, response, f"a refused answer names its target {name!r}")
 
-    if case.route.target in ("list", "transfer") or expected in (HIDDEN, DENIED):
+    if case.route.target in ("list", "transfer") or expected in (HIDDEN, DENIED) or case.persona in DUTY_PERSONAS:
         # A transfer's own unions and member are what its page is about; a list's are those the persona sees.
         shown = listed if case.route.list_key == "transfer" else [target] if case.route.target == "transfer" else []
         shown = transfers_seen_by(world, case.persona, shown) if expected not in (HIDDEN, DENIED) else []

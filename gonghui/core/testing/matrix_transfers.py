@@ -2,6 +2,9 @@
 
 Split from gonghui.core.testing.matrix, which re-exports every name here.
 """
+from gonghui.core.testing.matrix_roles import (
+    DUTY_PERSONAS, OTHER_PROVINCE_TRANSFER, ROLE_PERSONAS, ROLE_TRANSFER_TARGETS,
+)
 
 # Transfers each persona acts on, by relation: (member, receiving union, requester), made through
 # joining.services.transfer_request in the case's savepoint. A cadre requester makes a "sending" transfer, the
@@ -21,6 +24,11 @@ TRANSFER_TARGETS = {
     "worker": {"own": ("worker_member", "sibling_grassroots", "worker"),
                "sibling": ("other_member", "grassroots", "other_worker")},
 }
+# Another province's transfer (neither union in the persona's subtree), and the generated role personas'
+# transfers (gonghui.core.testing.matrix_roles).
+for _persona, _table in TRANSFER_TARGETS.items():
+    _table["other_province"] = OTHER_PROVINCE_TRANSFER if _persona != "province_cadre" else None
+TRANSFER_TARGETS.update({persona: dict(ROLE_TRANSFER_TARGETS) for persona in ROLE_PERSONAS})
 # The transfers a transfer list runs over: one open transfer per member (the database allows no more) going
 # every way through the tree, and a declined one for the history. (member, to, requester[, decliner, reason]).
 LIST_TRANSFERS = [
@@ -54,7 +62,7 @@ def transfers_seen_by(world, persona: str, transfers) -> list:
     the two in their subtree; for a worker, their own."""
     from gonghui.core.testing.matrix import ANONYMOUS, HOME_ORG
 
-    if persona == ANONYMOUS:
+    if persona == ANONYMOUS or persona in DUTY_PERSONAS:  # an administrator duty sees no member's transfer
         return []
     if persona == "worker":
         return [t for t in transfers if t.member_id == world.worker_member.pk]
