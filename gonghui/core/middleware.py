@@ -42,8 +42,9 @@ class RequestContextMiddleware:
 
 class NoStoreMiddleware:
     """`Cache-Control: no-store` on every answer Django itself makes (GB/T 22239-2019 8.1.4.10 residual
-    information, 8.1.4.11 personal information; ASVS 14.3.2): console, portal and API pages are one person's view of personal data, which neither a shared
-    proxy nor the browser's disk may keep. Static files never reach this: WhiteNoise answers them earlier.
+    information, 8.1.4.11 personal information; ASVS 14.3.2): console, portal and API pages are one person's
+    view of personal data, which neither a shared proxy nor the browser's disk may keep. Static files never
+    reach this: WhiteNoise answers them earlier.
     """
 
     def __init__(self, get_response):
