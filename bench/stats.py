@@ -150,7 +150,8 @@ def vacuum_stats() -> None:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("VACUUM (ANALYZE) stats_tally, stats_total, stats_age_tally, stats_age_total")
+            cursor.execute("VACUUM (ANALYZE) stats_tally, stats_total, stats_age_tally, stats_age_total, "
+                           "stats_day_tally, stats_age_day_tally")
         else:
             cursor.execute("ANALYZE")
 
