@@ -227,8 +227,8 @@ def test_a_connection_lost_mid_request_leaves_nothing_half_saved_and_a_retry_con
             status, whole, statements = reference[name]
             # The j-th trial of an operation: spread from its first statement to its last (the store of the
             # idempotent answer after the commit included).
-            j, per_operation = trial // len(names), -(-TRIALS // len(names))
-            at = 1 + (j * (statements - 1)) // max(per_operation - 1, 1)
+            j, per_operation = trial // len(names), TRIALS // len(names)
+            at = 1 + min((j * (statements - 1)) // max(per_operation - 1, 1), statements - 1)
             call = SCENARIOS[name](world)
             key = f"fault-{trial}"
             before = fingerprint()
@@ -249,6 +249,8 @@ def test_a_connection_lost_mid_request_leaves_nothing_half_saved_and_a_retry_con
             assert retried.status_code == status, (label, retried.status_code, retried.content.decode())
             assert effect(before, fingerprint()) == whole, f"{label}: the retry did not converge to one effect"
         print(f"\nfault trials: {TRIALS} over {len(names)} write operations; {outcomes}")
+        # Both sides of the commit were hit: kills before it (nothing saved) and after it (the answer's store).
+        assert outcomes["nothing"] and outcomes["whole"], outcomes
     finally:
         if assassin is not None:
             assassin.close()
