@@ -1,4 +1,4 @@
-/* Small behaviours for the pages. No inline scripts anywhere (a Content-Security-Policy comes later). */
+/* Small behaviours for the pages. No inline scripts anywhere (the Content-Security-Policy refuses them). */
 (function () {
   "use strict";
 
@@ -25,10 +25,45 @@
     });
   }
 
+  // htmx swaps no error answer (429 too many requests, 403, 500), so a refused "获取验证码" or a failing poll
+  // would change nothing on the page and leave the worker waiting. Show the answer's own message (the 429 page
+  // says how many seconds to wait) in a notice just above the element the answer was meant for.
+  function errorMessage(xhr) {
+    var answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var said = answer.querySelector("[role=alert]") || answer.querySelector(".lead");
+    return (said && said.textContent.trim()) || document.body.getAttribute("data-request-error-text") || "";
+  }
+
+  function noticeBefore(target) {
+    var before = target.previousElementSibling;
+    return before && before.hasAttribute("data-request-error") ? before : null;
+  }
+
+  function showRequestError(event) {
+    var target = event.detail.target, xhr = event.detail.xhr;
+    if (!target || !target.parentNode || !xhr) return;
+    var notice = noticeBefore(target);
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "notice error";
+      notice.setAttribute("role", "alert");
+      notice.setAttribute("data-request-error", "");
+      target.parentNode.insertBefore(notice, target);
+    }
+    notice.textContent = errorMessage(xhr);
+  }
+
+  function clearRequestError(event) {
+    var notice = event.detail.target && noticeBefore(event.detail.target);
+    if (notice) notice.remove();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     startCountdowns(document);
     if (window.htmx) {
       window.htmx.onLoad(function (element) { startCountdowns(element); });
+      document.body.addEventListener("htmx:responseError", showRequestError);
+      document.body.addEventListener("htmx:beforeRequest", clearRequestError);
     }
   });
 })();
