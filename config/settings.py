@@ -260,6 +260,7 @@ GONGHUI_RATE_LIMITS = {
     "join_user": "10/h",  # join applications of one account
     "apply_ip": "120/m",  # other application forms (transfer requests, withdrawals, cancellations) per address
     "apply_user": "30/h",  # ... per account
+    "unmask_user": "30/h",  # 查看完整号码 (members.unmask), console and API together, per account
 } | dict(item.split("=", 1) for item in env_list("GONGHUI_RATE_LIMITS", []) if "=" in item)
 
 # --- SMS ------------------------------------------------------------------------------------------

@@ -179,9 +179,13 @@ def max_age() -> timedelta | None:
 
 def password_expired(user) -> bool:
     """True for an account with a password (a cadre or an administrator, not an SMS-only worker) whose
-    password was set longer ago than the profile allows; an account that never recorded when counts as expired."""
-    age = max_age()
-    if age is None or not user.has_usable_password():
+    password was set longer ago than the profile allows. An account that never recorded when counts as expired
+    under every profile: an initial password someone else chose (accounts.services.cadre_create) is changed at
+    first sign-in, which is no periodic rotation (ASVS 5.0 6.2.10 forbids that, not this)."""
+    if not user.has_usable_password():
         return False
     changed = getattr(user, "password_changed_at", None)
-    return changed is None or timezone.now() - changed > age
+    if changed is None:
+        return True
+    age = max_age()
+    return age is not None and timezone.now() - changed > age

@@ -41,17 +41,28 @@ def _may_create_accounts(actor) -> bool:
 
 
 @transaction.atomic
-def cadre_create(*, username: str, password: str, display_name: str, actor) -> User:
-    """A cadre account; it can do nothing until role_grant gives it a role on an org."""
+def cadre_create(*, username: str, password: str, display_name: str, actor,
+                 initial_password: bool = False) -> User:
+    """A cadre account; it can do nothing until role_grant gives it a role on an org.
+
+    `initial_password`: the password was chosen by someone else (the security administrator's console page), so
+    the holder must replace it at first sign-in: password_changed_at stays empty, which
+    accounts.passwords.password_expired reads as expired under every profile (PasswordExpiryMiddleware)."""
     if not _may_create_accounts(actor):
         raise PermissionDenied(_("无权创建干部账号"))
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("用户名已被使用")})
     user = User(username=username, display_name=display_name)
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
+    if initial_password:
+        user.password_changed_at = None
     user.save()
-    audit.record(actor=actor, action="user.create", obj=user, after={"username": username})
+    audit.record(actor=actor, action="user.create", obj=user,
+                 after={"username": username, **({"initial_password": True} if initial_password else {})})
     return user
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gonghui.console.views import (
+    account_create,
     auth,
     duties,
     join,
@@ -52,6 +53,7 @@ urlpatterns = [
     # The administrators' pages (三员): each only for its duty, behind TOTP (console.views.duties).
     path("audit/", duties.audit_log, name="audit-log"),
     path("accounts/", duties.accounts, name="accounts"),
+    path("accounts/new/", account_create.account_create, name="account-create"),
     path("accounts/<int:pk>/", duties.account_detail, name="account-detail"),
     path("accounts/<int:pk>/roles/", duties.account_role_grant, name="account-role-grant"),
     path("accounts/<int:pk>/roles/<int:role_pk>/revoke/", duties.account_role_revoke, name="account-role-revoke"),

@@ -5,6 +5,7 @@ from ninja.pagination import paginate
 
 from gonghui.api.pagination import PagePagination
 from gonghui.api.schemas import ErrorOut, InvalidOut, MemberDetailOut, MemberOut
+from gonghui.core.ratelimit import api_limits
 from gonghui.members import selectors
 from gonghui.members.unmask import member_unmask
 from gonghui.orgs.selectors import org_get
@@ -41,8 +42,9 @@ class UnmaskOut(Schema):
 
 
 @router.post("/members/{int:member_id}/unmask",
-             response={200: UnmaskOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
-             url_name="member_unmask", summary="查看完整证件号码和手机号")
+             response={200: UnmaskOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut, 429: ErrorOut},
+             url_name="member_unmask", summary="查看完整证件号码和手机号",
+             throttle=api_limits("unmask_user"))  # counted with the console page's (core.ratelimit)
 def member_unmask_api(request: HttpRequest, member_id: int, payload: UnmaskIn):
     """会员所在工会（或其上级）的主席、工作人员，或会员本人，说明理由后可查看完整号码；每次查看都记入审计日志。"""
     member = selectors.member_get(actor=request.auth, pk=member_id)

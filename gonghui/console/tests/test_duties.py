@@ -50,6 +50,7 @@ PAGES = {
     "org tree": (lambda w: reverse("console:org-tree"), ()),
     "audit log": (lambda w: reverse("console:audit-log"), ("auditadmin",)),
     "accounts": (lambda w: reverse("console:accounts"), ("secadmin",)),
+    "new account": (lambda w: reverse("console:account-create"), ("secadmin",)),
     "an account": (lambda w: reverse("console:account-detail", args=[w.county_cadre.pk]), ("secadmin",)),
     "admin: orgs": (lambda w: reverse("admin:orgs_org_changelist"), ("sysadmin",)),
     "admin: members": (lambda w: reverse("admin:members_member_changelist"), ()),
@@ -208,3 +209,96 @@ def test_the_security_administrator_disables_an_account(duty_world, db, client):
     event = AuditEvent.objects.get(action="user.disable", object_id=str(cadre.pk))
     assert (event.actor, event.after["reason"]) == (duty_world.secadmin, "离职")
     assert other.get(reverse("console:org-tree")).status_code == 302  # the cadre's open session has ended
+
+
+# --- the console's home for an administrator (三员) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("duty", DUTIES)
+def test_an_administrator_opening_the_console_home_is_sent_to_its_own_page(duty, duty_world, db, client):
+    _as(client, duty_world.users[duty])
+
+    home = client.get(reverse("console:home"))
+    business = client.get(reverse("console:org-tree"))
+
+    own = reverse({"sysadmin": "admin:index", "secadmin": "console:accounts", "auditadmin": "console:audit-log"}[duty])
+    assert (home.status_code, home["Location"]) == (302, own)
+    assert client.get(own).status_code == 200
+    assert business.status_code == 403 and "三员分立" in business.content.decode()
+
+
+def test_the_console_home_still_leads_a_cadre_to_its_union_and_refuses_a_worker(duty_world, db, client):
+    client.force_login(duty_world.county_cadre)
+    assert client.get(reverse("console:home"))["Location"] == reverse("console:org-detail", args=[duty_world.county.pk])
+    client.force_login(duty_world.worker)
+    assert client.get(reverse("console:home")).status_code == 403
+
+
+# --- 新建干部账号 (console.views.account_create) ---------------------------------------------------------------
+
+NEW_PASSWORD = "Xin-mima-2026!"
+
+
+def _new_account(**changes) -> dict:
+    return {"username": "xiao_li", "display_name": "李晓", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+            "org_code": "", "kind": ""} | changes
+
+
+@pytest.mark.parametrize("profile", ["dengbao", "asvs"])
+def test_the_security_administrator_opens_an_account_whose_holder_changes_the_password_first(
+        profile, duty_world, db, client, settings):
+    from django.test import Client
+
+    from gonghui.accounts.models import User
+
+    settings.GONGHUI_PASSWORD_PROFILE = profile  # an initial password is replaced under both profiles
+    _as(client, duty_world.users["secadmin"])
+    assert "初始密码" in client.get(reverse("console:account-create")).content.decode()
+
+    response = client.post(reverse("console:account-create"),
+                           _new_account(org_code=duty_world.county.code, kind=RoleKind.STAFF))
+
+    user = User.objects.get(username="xiao_li")
+    assert response.status_code == 302 and response["Location"] == reverse("console:account-detail", args=[user.pk])
+    assert (user.display_name, user.password_changed_at, user.check_password(NEW_PASSWORD)) == ("李晓", None, True)
+    assert [(r.org, r.kind) for r in user.roles.all()] == [(duty_world.county, RoleKind.STAFF)]
+    created = AuditEvent.objects.get(action="user.create", object_id=str(user.pk))
+    assert (created.actor, created.after) == (duty_world.secadmin, {"username": "xiao_li", "initial_password": True})
+    assert NEW_PASSWORD not in str(created.after)
+    assert AuditEvent.objects.filter(action="role.grant", actor=duty_world.secadmin, after__user="xiao_li").count() == 1
+
+    holder = Client()
+    signed_in = holder.post(reverse("console:login"), {"username": "xiao_li", "password": NEW_PASSWORD})
+    first = holder.get(reverse("console:member-list"))
+    assert signed_in.status_code == 302
+    assert first.status_code == 302 and first["Location"].startswith(reverse("console:password-change"))
+    assert "首次登录请先修改密码" in holder.get(first["Location"]).content.decode()
+    changed = holder.post(reverse("console:password-change"), {
+        "old_password": NEW_PASSWORD, "new_password1": "Ling-yige-2027#", "new_password2": "Ling-yige-2027#"})
+    assert changed.status_code == 302
+    assert holder.get(reverse("console:member-list")).status_code == 200
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"password1": "abcdefgh", "password2": "abcdefgh"}, "密码须包含大写字母、小写字母、数字、符号中的至少3类"),
+    ({"password1": "Xiao_li-2026", "password2": "Xiao_li-2026"}, "密码不能包含或近似于用户名或姓名"),
+    ({"password2": NEW_PASSWORD + "x"}, "两次输入的初始密码不一致"),
+    ({"username": "county_cadre"}, "用户名已被使用"),
+    ({"username": "13800000000"}, "用户名须以英文字母开头"),
+    ({"display_name": ""}, "请填写姓名"),
+    ({"org_code": "no-such-org", "kind": RoleKind.CHAIR}, "没有这个组织代码的工会"),
+    ({"kind": RoleKind.CHAIR}, "请填写授予角色的组织代码"),
+    ({"org_code": "x", "kind": RoleKind.SECADMIN}, "请选择要授予的角色"),  # a duty is the operator's to grant
+])
+def test_a_refused_new_account_says_why_in_chinese_and_creates_nothing(changes, message, duty_world, db, client):
+    _as(client, duty_world.users["secadmin"])
+    events = AuditEvent.objects.count()
+
+    response = client.post(reverse("console:account-create"), _new_account(**changes))
+
+    assert response.status_code == 422 and message in response.content.decode()
+    assert AuditEvent.objects.count() == events and not Role.objects.filter(user__username="xiao_li").exists()
+    from gonghui.accounts.models import User
+
+    assert User.objects.filter(username=_new_account(**changes)["username"]).count() == (
+        1 if changes.get("username") == "county_cadre" else 0)

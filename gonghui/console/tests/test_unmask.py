@@ -103,3 +103,31 @@ def test_the_api_shows_the_numbers_to_a_managing_cadre_and_to_the_member_themsel
     assert [(e.actor_id, e.ip) for e in _events().order_by("id")] == [
         (unmask_world.county_cadre.pk, "10.1.2.4"), (unmask_world.worker.pk, "10.1.2.4")]
     assert OTHER_WORKER_ID not in cadre.content.decode()
+
+
+def test_past_thirty_unmasks_an_hour_one_account_gets_429_in_chinese_and_nothing_is_recorded(unmask_world, db,
+                                                                                            client):
+    """GONGHUI_RATE_LIMITS["unmask_user"]: the console page and the API count together, per account."""
+    from unittest import mock
+
+    from gonghui.core import ratelimit
+
+    member = unmask_world.worker_member
+    now = ratelimit.time.time()
+    with mock.patch.object(ratelimit.time, "time", lambda: now):  # one window, whenever the test runs
+        answers = [_console(client, unmask_world, "county_cadre", member, "核对").status_code for _ in range(15)]
+        answers += [_api(client, unmask_world, "county_cadre", member, {"reason": "核对"}).status_code
+                    for _ in range(15)]
+        page = _console(client, unmask_world, "county_cadre", member, "第三十一次")
+        api = _api(client, unmask_world, "county_cadre", member, {"reason": "第三十二次"})
+        own = _api(client, unmask_world, "worker", member, {"reason": "核对本人信息"})  # another account
+
+    assert answers == [200] * 30
+    html = page.content.decode()
+    assert page.status_code == 429 and "操作过于频繁，请" in html and WORKER_ID not in html
+    assert int(page["Retry-After"]) >= 1
+    assert api.status_code == 429 and api.json()["detail"].startswith("操作过于频繁，请")
+    assert WORKER_ID not in api.content.decode()
+    assert own.status_code == 200
+    assert _events().filter(actor=unmask_world.county_cadre).count() == 30
+    assert not _events().filter(after__reason__in=["第三十一次", "第三十二次"]).exists()

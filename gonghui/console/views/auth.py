@@ -132,6 +132,7 @@ def password_change(request):
             messages.success(request, _("密码已修改。"))
             return redirect(next_url)
     context = {"form": form, "next": next_url, "expired": password_expired(user),
+               "initial": user.password_changed_at is None,  # an initial password (cadre_create), first sign-in
                "max_age_days": settings.GONGHUI_PASSWORD_MAX_AGE_DAYS,
                "help_text": _("密码要求：%(rules)s。") % {"rules": ProfileValidator().get_help_text()}}
     return render(request, "console/password_change.html", context, status=422 if form.errors else 200)

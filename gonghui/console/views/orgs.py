@@ -10,8 +10,18 @@ from gonghui.orgs.selectors import (
 CHILD_LIMIT = 500
 
 
-@cadre_required
 def home(request):
+    """The console's front door. An administrator (三员) is sent to the page of its duty (which asks for its second
+    factor) rather than refused: this is where its sign-in and bookmarks lead. Every other page keeps the 403."""
+    if getattr(request.user, "duty", ""):
+        from gonghui.console.views.duties import duty_home
+
+        return redirect(duty_home(request.user))
+    return _business_home(request)
+
+
+@cadre_required
+def _business_home(request):
     roots = org_roots(actor=request.user)
     if len(roots) == 1:
         return redirect("console:org-detail", pk=roots[0].pk)

@@ -9,12 +9,14 @@ from django.views.decorators.http import require_POST
 
 from gonghui.console.decorators import cadre_required
 from gonghui.console.views.member_changes import detail_context
+from gonghui.core.ratelimit import rate_limit
 from gonghui.members.selectors import member_get
 from gonghui.members.unmask import member_unmask
 
 
 @cadre_required
 @require_POST
+@rate_limit("unmask_user")  # one count per account, shared with the API's: harvesting numbers meets a wall
 def member_unmask_view(request, pk: int):
     member = member_get(actor=request.user, pk=pk)  # out of scope: 404, like a missing member
     reason = request.POST.get("reason", "")
