@@ -290,7 +290,7 @@ PORTAL_UNLIMITED = {"portal:home", "portal:me", "portal:card", "portal:logout", 
                     "portal:join-divisions", "portal:join-status"}
 # API writes left unlimited on purpose: decisions of signed-in cadres on rows of their own subtree (each audited),
 # and the public e-card check, which writes nothing.
-API_UNLIMITED = {"org_create", "org_update", "member_unmask", "transfer_accept", "transfer_decline", "join_approve",
+API_UNLIMITED = {"org_create", "org_update", "transfer_accept", "transfer_decline", "join_approve",
                  "join_reject", "join_approve_bulk", "card_verify"}
 
 
