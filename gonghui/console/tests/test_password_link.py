@@ -19,7 +19,8 @@ def test_every_console_page_links_to_the_password_change_page(client):
     client.force_login(user)
     link = f'href="{reverse("console:password-change")}">修改密码</a>'
 
-    for url in (reverse("console:member-list"), reverse("console:join-queue"), reverse("console:org-detail", args=[county.pk])):
+    for url in (reverse("console:member-list"), reverse("console:join-queue"),
+                reverse("console:org-detail", args=[county.pk])):
         page = client.get(url)
         assert page.status_code == 200, url
         assert link in page.content.decode(), url
