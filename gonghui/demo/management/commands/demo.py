@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from gonghui.accounts.choices import DUTIES, RoleKind
 from gonghui.demo.generate import DEFAULT_SEED, SCALES, NotEmpty, Result, generate
 from gonghui.demo.logins import DEMO_PASSWORD
 from gonghui.orgs.choices import OrgKind, OrgLevel
@@ -70,6 +71,12 @@ def logins_text(result: Result) -> str:
     for login in result.logins:
         if not login.phone:
             lines.append(f"  {login.username:<18} {login.role:<6} {login.org.name}")
+    duties = {str(RoleKind(kind).label) for kind in DUTIES}
+    administrators = [login.username for login in result.logins if str(login.role) in duties]
+    if administrators:
+        # The console asks them for TOTP at once (console.decorators.duty_required); say so before they meet it.
+        lines.append(_("管理员账号（%(names)s）登录后须绑定动态验证码：用身份验证器应用（如 FreeOTP、微软或谷歌身份验证器）"
+                       "扫描页面上的二维码，或手动输入页面显示的密钥。") % {"names": "、".join(administrators)})
     workers = [login for login in result.logins if login.phone]
     if workers:
         lines.append(_("职工账号（手机号加短信验证码登录；未配置短信网关时验证码打印在服务器控制台）："))
