@@ -25,4 +25,6 @@ def test_every_console_page_links_to_the_password_change_page(client):
         assert page.status_code == 200, url
         assert link in page.content.decode(), url
 
-    assert client.get(reverse("console:password-change")).status_code == 200
+    page = client.get(reverse("console:password-change"))
+    assert page.status_code == 200
+    assert f'<a href="{reverse("console:home")}">不修改，返回工作台</a>' in page.content.decode()  # and a way back
