@@ -41,7 +41,11 @@ def add_common_responses(schema: dict) -> dict:
                 # Django's `int` path converter matches digits only: `/orgs/-1` reaches no operation (404).
                 if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
                     parameter["schema"].setdefault("minimum", 0)
-            responses = operation.setdefault("responses", {})
+            # ninja keys its own answers by integer (401) and these are strings ("401"): both would be written as
+            # the JSON key "401", and Swagger UI's parser refuses a document with a repeated key (/api/v1/docs
+            # drew nothing). One kind of key, the operation's own answer first.
+            responses = operation["responses"] = {str(code): answer
+                                                  for code, answer in operation.get("responses", {}).items()}
             common = {"404": ERROR_REF, "422": INVALID_REF, "429": ERROR_REF, "503": ERROR_REF}
             if operation.get("security"):
                 common["401"] = ERROR_REF
