@@ -26,6 +26,11 @@ def _test_settings(settings, tmp_path_factory):
     from django.core.cache import cache
 
     cache.clear()
+    # The join's per-process reading of the privacy notice (accounts.selectors): a rolled-back test's notice
+    # must not be the next test's.
+    from gonghui.accounts.selectors import notice_cache_clear
+
+    notice_cache_clear()
 
 
 @pytest.fixture

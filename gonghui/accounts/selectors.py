@@ -3,9 +3,13 @@
 Both are compiled to SQL once per process (core.prepared): they run on every API call and every console
 page, where building the SQL used to cost more than running it (bench/join.py).
 """
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
+
+from gonghui.accounts.choices import DUTIES
 from gonghui.accounts.models import ApiToken, PrivacyNotice, Role, SmsCode, User
 from gonghui.core.prepared import PreparedQuery, model_fields
 from gonghui.orgs.models import Org
@@ -17,9 +21,14 @@ _ROLE_FIELDS = model_fields(Role, ("id", "kind", "user_id", "org_id"))
 # The org columns that scope and the console's header use.
 _ROLE_ORG_FIELDS = model_fields(Org, ("id", "name", "path", "kind", "level", "status"))
 
+# Whether the token's user holds any administrator duty role (三员), read with the token: ApiTokenAuth refuses a
+# duty holder, and asking `User.duty` would cost a worker's every API call a second query (the roles) that
+# nothing else on a worker's path needs. Without such a role `User.duty` is "" and is filled in; with one it is
+# left to `User.duty` itself (which also asks whether the role's org is active): a rare, administrator's path.
+_HOLDS_DUTY_ROLE = Exists(Role.objects.filter(user_id=OuterRef("user_id"), kind__in=sorted(DUTIES)))
 _TOKEN = PreparedQuery(
-    lambda p: ApiToken.objects.filter(token_hash=p.token_hash).values_list(
-        *_TOKEN_FIELDS, *(f"user__{name}" for name in _USER_FIELDS)),
+    lambda p: ApiToken.objects.filter(token_hash=p.token_hash).annotate(holds_duty_role=_HOLDS_DUTY_ROLE)
+    .values_list(*_TOKEN_FIELDS, *(f"user__{name}" for name in _USER_FIELDS), "holds_duty_role"),
     strings=("token_hash",))
 _ROLES = PreparedQuery(
     lambda p: Role.objects.filter(user_id=p.user_id, org__status="active").order_by("pk").values_list(
@@ -39,7 +48,10 @@ def token_with_user(token_hash: str) -> tuple[TokenRow, User] | None:
     if not rows:
         return None
     row, split = rows[0], len(_TOKEN_FIELDS)
-    return TokenRow(*row[:split]), User.from_db("default", _USER_FIELDS, row[split:])
+    user = User.from_db("default", _USER_FIELDS, row[split:-1])
+    if not row[-1]:
+        user.__dict__["duty"] = ""  # fills the cached_property User.duty (see _HOLDS_DUTY_ROLE)
+    return TokenRow(*row[:split]), user
 
 
 def roles_of(user_id: int) -> list[Role]:
@@ -59,10 +71,34 @@ _NOTICE = PreparedQuery(
     .values_list(*_NOTICE_FIELDS)[:1], strings=("purpose",))
 
 
-def notice_newest(purpose: str) -> PrivacyNotice | None:
-    """The newest notice of a purpose, its id and version only (the text is read when it is shown)."""
-    rows = _NOTICE.rows(purpose=purpose)
-    return PrivacyNotice.from_db("default", _NOTICE_FIELDS, rows[0]) if rows else None
+# The newest notice per purpose, as last read by this process: (when read, the row). A join application
+# reads it on every request; a new notice version is rare (a changed text), so the join accepts the version a
+# process read up to NOTICE_MAX_AGE seconds ago (docs/architecture.md, "Request cost"). Never stale the other
+# way: a caller that finds the submitted version differs asks again with max_age=0.
+NOTICE_MAX_AGE = 60.0
+_NOTICE_READ: dict[str, tuple[float, tuple]] = {}
+
+
+def notice_newest(purpose: str, *, max_age: float = 0) -> PrivacyNotice | None:
+    """The newest notice of a purpose, its id and version only (the text is read when it is shown).
+
+    `max_age` > 0 accepts this process's last reading if it is no older (seconds)."""
+    now = time.monotonic()
+    cached = _NOTICE_READ.get(purpose) if max_age > 0 else None
+    if cached is not None and now - cached[0] <= max_age:
+        row = cached[1]
+    else:
+        rows = _NOTICE.rows(purpose=purpose)
+        if not rows:
+            return None
+        row = rows[0]
+        _NOTICE_READ[purpose] = (now, row)
+    return PrivacyNotice.from_db("default", _NOTICE_FIELDS, row)
+
+
+def notice_cache_clear() -> None:
+    """Forget the notices read (tests: a rolled-back test's notice must not outlive it)."""
+    _NOTICE_READ.clear()
 
 
 _SMS_FIELDS = model_fields(SmsCode, ("id", "code_hash", "expires_at", "attempts", "used_at"))

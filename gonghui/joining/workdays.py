@@ -4,6 +4,7 @@ Chinese working days are not Monday to Friday: public holidays close weekdays an
 (调休) open weekends, both set by the State Council each year. `chinesecalendar` carries those notices.
 """
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -18,6 +19,7 @@ def is_workday(day: date) -> bool:
         return day.weekday() < 5
 
 
+@lru_cache(maxsize=512)  # every application of a day asks the same few questions (one per union's promise)
 def due_date(start: date, working_days: int) -> date:
     """The date `working_days` working days after `start` (the day of submission itself does not count)."""
     day, left = start, working_days

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.accounts.models import PrivacyNotice
-from gonghui.accounts.selectors import notice_newest
+from gonghui.accounts.selectors import NOTICE_MAX_AGE, notice_newest
 from gonghui.accounts.services import consent_give, sms_code_verify
 from gonghui.core import audit, crypto, idnumber
 from gonghui.core.masking import mask_id_number
@@ -101,10 +101,15 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
     employer_name, platform_company = employer_name.strip(), platform_company.strip()
     if len(employer_name) > 200 or len(platform_company) > 100:
         raise ValidationError({"employer_name": _("单位或平台名称过长")})
-    # Only the id and version: the text (a page of Chinese) is read when the notice is shown, not here.
-    notice = notice_newest(join_notice.PURPOSE) or privacy_notice_current()
+    # Only the id and version: the text (a page of Chinese) is read when the notice is shown, not here. This
+    # process's reading of up to a minute ago will do (accounts.selectors.NOTICE_MAX_AGE): a new version takes
+    # effect within that minute; a version that differs from it is checked against the database before it is
+    # refused, so a worker who has read a newer notice is never turned away.
     if not consent_version:
         raise ValidationError({"consent_version": _("请阅读并同意个人信息处理告知")})
+    notice = notice_newest(join_notice.PURPOSE, max_age=NOTICE_MAX_AGE)
+    if notice is None or str(consent_version) != notice.version:
+        notice = notice_newest(join_notice.PURPOSE) or privacy_notice_current()
     if str(consent_version) != notice.version:
         raise ValidationError({"consent_version": _(
             "个人信息处理告知已更新（第%(v)s版），请阅读后重新同意") % {"v": notice.version}})
@@ -158,8 +163,10 @@ def join_apply(*, applicant, name: str, id_number: str, phone: str, sms_code: st
     return application
 
 
+# The status and union id only: a join with the unions to name one would be planned on every application
+# (the dearest read of the request on the database side), and only the refusal names the union.
 _MEMBER_BY_ID = PreparedQuery(
-    lambda p: Member.objects.filter(id_number_hash=p.id_hash).values_list("status", "org__name")[:1],
+    lambda p: Member.objects.filter(id_number_hash=p.id_hash).values_list("status", "org_id")[:1],
     strings=("id_hash",))
 
 
@@ -167,8 +174,9 @@ def _refuse_members(id_hash: str, id_value: str) -> None:
     rows = _MEMBER_BY_ID.rows(id_hash=id_hash)
     member = rows[0] if rows else None
     if member is not None and member[0] not in REJOINABLE:
+        org_name = Org.objects.filter(pk=member[1]).values_list("name", flat=True).first()
         raise ValidationError({"id_number": _("此人（%(id)s）已是“%(org)s”的会员，无需重复申请入会") % {
-            "id": mask_id_number(id_value), "org": member[1]}})
+            "id": mask_id_number(id_value), "org": org_name}})
 
 
 def _pending_refusal(id_hash: str) -> ValidationError:
