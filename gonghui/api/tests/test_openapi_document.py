@@ -22,3 +22,8 @@ def test_no_object_of_the_openapi_document_repeats_a_key(client):
 
     member_get = document["paths"]["/api/v1/members/{member_id}"]["get"]["responses"]
     assert {"200", "401", "404", "429", "503"} <= set(member_get)  # the common answers are still declared
+
+
+def test_the_docs_page_names_the_platform_icon(client):
+    # without it the browser asks for /favicon.ico and logs the 404 as an error on the docs page
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get("/api/v1/docs").content.decode()
