@@ -3,6 +3,7 @@
 Options (all optional on a demo machine):
   DATABASE_URL                  sqlite:///path (default: var/gonghui.sqlite3) or postgres://user@host:port/db
   GONGHUI_ENV                   "development" (default) or "production"
+  GONGHUI_DEBUG                 1: Django's debug pages (development only; default off everywhere)
   GONGHUI_SECRET_KEY            Django's secret key
   GONGHUI_DATA_KEY              base64 of 32 bytes: AES-256-GCM key for ID and phone numbers
   GONGHUI_INDEX_KEY             base64 of 32 bytes: HMAC key of the blind index used for exact look-ups
@@ -60,7 +61,9 @@ GONGHUI_DATA_KEY = _secrets["GONGHUI_DATA_KEY"]
 GONGHUI_INDEX_KEY = _secrets["GONGHUI_INDEX_KEY"]
 GONGHUI_CARD_SIGNING_KEY = _secrets["GONGHUI_CARD_SIGNING_KEY"]
 
-DEBUG = env_bool("GONGHUI_DEBUG", not PRODUCTION)
+# Off unless asked for, on a demo machine too: its error pages list every URL and a server error's page shows
+# local variables, which can hold decrypted numbers; the Chinese 404/500 pages are what users should see.
+DEBUG = env_bool("GONGHUI_DEBUG", False)
 ALLOWED_HOSTS = env_list("GONGHUI_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("GONGHUI_CSRF_TRUSTED_ORIGINS", [])
 
