@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +37,9 @@ ALLOW_FILE = Path(__file__).resolve().parent / "audit_allow.txt"
 TIMEOUT = 10  # seconds per request
 TRIES = 3
 THREADS = 6
+# Set once a lookup has failed all its tries: the others then fail at once instead of waiting out their own
+# timeouts (an unreachable PyPI would otherwise take minutes to report, at ~100 packages).
+_PYPI_DOWN = threading.Event()
 
 # PEP 440, enough of it to order released versions (local labels compare equal, as for "newer than").
 _VERSION = re.compile(
@@ -180,6 +184,8 @@ def installed_distributions() -> list[tuple[str, str, bool]]:
 
 def fetch(name: str) -> dict | None:
     """PyPI's JSON document for `name`; None on 404; raises OSError when PyPI cannot be reached."""
+    if _PYPI_DOWN.is_set():
+        raise OSError(f"{name}: not looked up, PyPI did not answer for another package")
     error = None
     for attempt in range(TRIES):
         try:
@@ -192,6 +198,7 @@ def fetch(name: str) -> dict | None:
         except (OSError, ValueError) as exc:  # URLError, timeouts, a cut-off body
             error = exc
         time.sleep(0.5 * (attempt + 1))
+    _PYPI_DOWN.set()
     raise OSError(f"{name}: {error}")
 
 
