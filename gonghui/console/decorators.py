@@ -55,14 +55,15 @@ def duty_required(*duties: str):
     return decorate
 
 
-def forbidden(request):
-    """403: a worker is sent to the portal; an administrator to the page of its own duty."""
+def forbidden(request, *, admin_area: bool = False):
+    """403: a worker is sent to the portal; an administrator to the page of its own duty. `admin_area`: refused
+    Django's admin (system administrator only), where a business cadre is sent back to the console."""
     duty_home = None
     if getattr(request.user, "duty", ""):
         from gonghui.console.views.duties import duty_home as home_of  # the views import this module
 
         duty_home = home_of(request.user)
-    return render(request, "console/forbidden.html", {"duty_home": duty_home}, status=403)
+    return render(request, "console/forbidden.html", {"duty_home": duty_home, "admin_area": admin_area}, status=403)
 
 
 def second_factor_redirect(request, next_url: str):

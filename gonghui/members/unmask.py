@@ -38,8 +38,11 @@ def member_unmask(*, member: Member, reason: str, actor) -> Unmasked:
     if not can_unmask(actor, member):
         raise PermissionDenied(_("您无权查看该会员的完整证件号码和手机号"))
     reason = " ".join((reason or "").split())
-    if len(reason) < REASON_MIN:
+    if not reason:
         raise ValidationError({"reason": _("请填写查看完整号码的理由")})
+    if len(reason) < REASON_MIN:  # something was typed: say what is missing, not that nothing was
+        raise ValidationError({"reason": _("理由至少需要%(min)d个字（最多%(max)d个字）") % {
+            "min": REASON_MIN, "max": REASON_MAX}})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("理由不能超过%(n)d个字") % {"n": REASON_MAX}})
     # The event says which numbers were shown, never the numbers themselves (the audit log is masked), even

@@ -302,3 +302,62 @@ def test_a_refused_new_account_says_why_in_chinese_and_creates_nothing(changes, 
 
     assert User.objects.filter(username=_new_account(**changes)["username"]).count() == (
         1 if changes.get("username") == "county_cadre" else 0)
+
+
+def test_the_audit_log_names_actions_and_objects_in_chinese_and_keeps_the_codes(duty_world, db, client):
+    from gonghui.core import audit
+
+    auditadmin = duty_world.users["auditadmin"]
+    device = TOTPDevice.objects.get(user=auditadmin)
+    with transaction.atomic():
+        audit.record(actor=auditadmin, action="otp.confirm", obj=device, after={"user": "auditadmin"})
+        audit.record(actor=auditadmin, action="legacy.unknown", object_type="gone.model", object_id=7)
+    _as(client, auditadmin)
+
+    html = client.get(reverse("console:audit-log"), {"who": "auditadmin"}).content.decode()
+
+    assert '绑定身份验证器（两步验证）<br><small class="mono muted">otp.confirm</small>' in html
+    assert f'身份验证器（TOTP） #{device.pk}<br><small class="mono muted">otp_totp.totpdevice</small>' in html
+    assert '<strong>变更后</strong><ul class="audit-change"><li><span class="mono">user</span>：auditadmin</li>' in html
+    assert "&quot;后&quot;" not in html and "{&quot;" not in html  # no JSON
+    assert 'legacy.unknown<br><small class="mono muted">legacy.unknown</small>' in html  # no label: the code
+
+
+def test_the_administrators_pages_link_to_the_password_change_page(duty_world, db, client):
+    link = f'href="{reverse("console:password-change")}">修改密码</a>'
+    pages = [("auditadmin", reverse("console:audit-log")), ("secadmin", reverse("console:accounts")),
+             ("secadmin", reverse("console:account-create")),
+             ("secadmin", reverse("console:account-detail", args=[duty_world.county_cadre.pk]))]
+
+    for duty, url in pages:
+        page = _as(client, duty_world.users[duty]).get(url)
+        assert page.status_code == 200 and link in page.content.decode(), url
+        assert client.get(reverse("console:password-change")).status_code == 200, duty  # after TOTP it opens
+
+
+def test_the_admin_refuses_a_signed_in_account_it_is_not_for_with_the_reason_not_a_sign_in(duty_world, db, client):
+    """A signed-in account sent to a sign-in form came straight back: the console's sign-in lets it through to
+    /admin/, which sent it to sign in again. Now 403 with where to go instead."""
+    index, admin_login = reverse("admin:index"), reverse("admin:login")
+    expected = {"secadmin": ("三员分立", reverse("console:accounts")),
+                "auditadmin": ("三员分立", reverse("console:audit-log")),
+                "county_cadre": ("系统管理页面只对系统管理员开放", reverse("console:home")),
+                "worker": ("没有工会干部角色", reverse("portal:home"))}
+
+    for who, (reason, home) in expected.items():
+        _as(client, duty_world.users[who], verified=who in DUTIES)
+        for url in (index, admin_login, reverse("admin:orgs_org_changelist")):
+            response = client.get(url)
+            html = response.content.decode()
+            assert response.status_code == 403, (who, url)
+            assert "无权访问系统管理" in html and reason in html and f'href="{home}"' in html, (who, url)
+
+    _as(client, duty_world.users["secadmin"], verified=False)  # not past TOTP: the second factor first
+    assert reverse("console:totp-verify") in client.get(index, follow=True).redirect_chain[-1][0]
+
+    _as(client, duty_world.users["sysadmin"])
+    assert client.get(index).status_code == 200
+    assert client.get(admin_login)["Location"] == index
+
+    client.logout()
+    assert client.get(index, follow=True).redirect_chain[-1][0].startswith(reverse("console:login"))

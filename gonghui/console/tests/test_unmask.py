@@ -78,6 +78,18 @@ def test_without_a_reason_nothing_is_shown_and_nothing_recorded(unmask_world, db
     assert not _events().exists()
 
 
+def test_a_one_character_reason_is_told_the_length_and_the_input_says_it_too(unmask_world, db, client):
+    console = _console(client, unmask_world, "county_cadre", unmask_world.worker_member, "查")
+    api = _api(client, unmask_world, "county_cadre", unmask_world.worker_member, {"reason": "查"})
+
+    html = console.content.decode()
+    assert console.status_code == 422 and "理由至少需要2个字（最多200个字）" in html
+    assert "请填写查看完整号码的理由" not in html
+    assert api.status_code == 422 and api.json()["errors"]["reason"] == ["理由至少需要2个字（最多200个字）"]
+    assert 'name="reason" minlength="2" maxlength="200"' in html
+    assert WORKER_ID not in html and not _events().exists()
+
+
 def test_without_the_permission_403_and_out_of_scope_404_nothing_recorded(unmask_world, db, client):
     member = unmask_world.worker_member
     answers = [

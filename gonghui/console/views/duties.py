@@ -2,7 +2,6 @@
 accounts for the security administrator. The system administrator's page is Django's admin, limited to
 non-personal models (gonghui.core.admin). Thin: a selector or a service each, refusals shown in Chinese.
 """
-import json
 from datetime import date
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from gonghui.accounts.duties import account_get, account_list, audit_events
 from gonghui.accounts.models import Role
 from gonghui.console.decorators import duty_required
 from gonghui.console.navigation import page_of
+from gonghui.core.audit_labels import action_label, change_items, object_type_label
 from gonghui.orgs.models import Org
 
 _HOME = {RoleKind.SYSADMIN: "admin:index", RoleKind.SECADMIN: "console:accounts",
@@ -44,9 +44,11 @@ def audit_log(request):
     filters = {"date_from": _day(params.get("from", "")), "date_to": _day(params.get("to", "")),
                "action": params.get("action", "").strip()[:64], "who": params.get("who", "").strip()[:150]}
     page = page_of(audit_events(actor=request.user, **filters), params.get("page"), AUDIT_PER_PAGE)
-    for event in page.rows:
-        event.change = json.dumps({k: v for k, v in (("前", event.before), ("后", event.after)) if v},
-                                  ensure_ascii=False, default=str)
+    for event in page.rows:  # Chinese labels; the codes stay on the page for an auditor who searches by them
+        event.action_label = action_label(event.action)
+        event.object_label = object_type_label(event.object_type)
+        event.changes = [(side, change_items(values)) for side, values in (("变更前", event.before),
+                                                                           ("变更后", event.after)) if values]
     query = params.copy()
     query.pop("page", None)
     return render(request, "console/duties/audit_log.html", {
