@@ -105,10 +105,42 @@ def newest_of_series(doc: dict, installed: str) -> str | None:
     return best
 
 
-def classify(name: str, installed: str, doc: dict | None, allowed: dict[str, str]) -> dict:
+def holders(requirements: dict[str, list[tuple[str, str]]], name: str, newest: str) -> list[str]:
+    """The installed distributions whose requirement on `name` the newest release does not satisfy: upgrading
+    would break them, so the older version is held back by them, not by us (markers and extras are ignored, so
+    an extra's pin counts too: kombu[redis] pins packaging exactly)."""
+    try:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    except ImportError:  # pip vendors it
+        from pip._vendor.packaging.specifiers import InvalidSpecifier, SpecifierSet
+    found = []
+    for dependent, spec in requirements.get(normalize(name), []):
+        try:
+            if spec and not SpecifierSet(spec).contains(newest, prereleases=True):
+                found.append(f"{dependent} ({normalize(name)}{spec})")
+        except InvalidSpecifier:
+            continue
+    return found
+
+
+def installed_requirements() -> dict[str, list[tuple[str, str]]]:
+    """name -> [(dependent, version specifier)] over every installed distribution's Requires-Dist."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for dist in metadata.distributions():
+        for line in dist.requires or []:
+            match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^]]*\])?\s*\(?([^;)]*)\)?", line)
+            if match:
+                found.setdefault(normalize(match.group(1)), []).append(
+                    (dist.metadata["Name"], match.group(2).strip()))
+    return found
+
+
+def classify(name: str, installed: str, doc: dict | None, allowed: dict[str, str],
+             requirements: dict[str, list[tuple[str, str]]] | None = None) -> dict:
     """One row of the report for one installed distribution and its PyPI document (None: not on PyPI).
 
-    status is "ok", "pinned" (allow-listed and newest of its series), "skipped" or "finding"; a finding carries kind "vulnerable", "outdated" or "unknown".
+    status is "ok", "pinned" (allow-listed and newest of its series), "held" (an installed package requires the
+    older version), "skipped" or "finding"; a finding carries kind "vulnerable", "outdated" or "unknown".
     """
     row = {"name": name, "installed": installed, "newest": None, "status": "ok", "kind": None, "detail": ""}
     if doc is None:
@@ -132,7 +164,11 @@ def classify(name: str, installed: str, doc: dict | None, allowed: dict[str, str
     elif have < top:
         series_top = newest_of_series(doc, installed)
         key = normalize(name)
-        if key in allowed and series_top is not None and version_key(series_top) <= have:
+        held = holders(requirements or {}, name, newest)
+        if held:
+            row["status"] = "held"
+            row["detail"] = f"held back: {newest} would break {', '.join(held)}"
+        elif key in allowed and series_top is not None and version_key(series_top) <= have:
             row["status"] = "pinned"
             row["detail"] = f"pinned on purpose ({allowed[key]}); newest of its series, {newest} exists"
         elif key in allowed:
@@ -205,6 +241,7 @@ def fetch(name: str) -> dict | None:
 def audit(dists, fetcher=fetch, allowed: dict[str, str] | None = None) -> tuple[list[dict], list[str]]:
     """Rows for the distributions and the list of lookup errors."""
     allowed = read_allow() if allowed is None else allowed
+    requirements = installed_requirements()
     rows, errors = [], []
 
     def one(item):
@@ -213,7 +250,7 @@ def audit(dists, fetcher=fetch, allowed: dict[str, str] | None = None) -> tuple[
             return {"name": name, "installed": version, "newest": None, "status": "skipped", "kind": None,
                     "detail": "installed from a local path"}
         try:
-            return classify(name, version, fetcher(name), allowed)
+            return classify(name, version, fetcher(name), allowed, requirements)
         except OSError as exc:
             errors.append(str(exc))
             return {"name": name, "installed": version, "newest": None, "status": "error", "kind": None,

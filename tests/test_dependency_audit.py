@@ -102,5 +102,20 @@ def test_allow_list_needs_a_reason_and_each_entry_names_an_installed_distributio
         audit.read_allow(bad)
     allowed = audit.read_allow()  # the project's own file
     installed = {audit.normalize(name) for name, _, _ in audit.installed_distributions()}
-    assert allowed and all(reason for reason in allowed.values())
+    assert all(reason for reason in allowed.values())
     assert set(allowed) <= installed, "a stale entry in scripts/audit_allow.txt"
+
+
+def test_an_older_version_another_installed_package_requires_is_held_back_not_a_finding():
+    requirements = {"packaging": [("kombu", "==26.3"), ("pytest", ">=24")], "django": [("gonghui", "<5.3,>=5.2")]}
+    doc = _doc("26.4", ["26.3", "26.4"])
+
+    held = audit.classify("packaging", "26.3", doc, {}, requirements)
+    free = audit.classify("packaging", "26.3", doc, {}, {"packaging": [("pytest", ">=24")]})
+
+    assert held["status"] == "held" and "kombu (packaging==26.3)" in held["detail"]
+    assert free["status"] == "finding" and free["kind"] == "outdated"
+    # being held back never hides an advisory on the newest release the package is at
+    vulnerable = audit.classify("packaging", "26.4", _doc("26.4", ["26.4"], [{"id": "PYSEC-1", "fixed_in": []}]),
+                                {}, requirements)
+    assert vulnerable["status"] == "finding" and vulnerable["kind"] == "vulnerable"
