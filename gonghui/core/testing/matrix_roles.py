@@ -68,32 +68,29 @@ def _visibility(kind: str) -> tuple[bool, bool]:
     return kind in MANAGING, kind in DUTIES
 
 
-# The generated personas by what their kind lets them see and do (accounts.choices: MANAGING, DUTIES). Within a
-# class the kinds are interchangeable for scope, so each route's relations are dealt out among them in turn:
-# every route meets every relation in every class, and every kind meets every relation across the routes,
-# at a third of the cost of the full product for the three administrator duties.
+# The generated personas by what their kind lets them see and do (accounts.choices: MANAGING, DUTIES).
 CLASSES = tuple(tuple(p for p, kind in ROLE_PERSONAS.items() if _visibility(kind) == key)
                 for key in dict.fromkeys(_visibility(kind) for kind in ROLE_PERSONAS.values()))
 
 
 def role_relations(persona: str, target: str) -> tuple[str, ...]:
-    """The relations a generated persona's class meets a route's target in."""
+    """The relations a generated persona meets a route's target in."""
     if persona in DUTY_PERSONAS and target in ("member", "transfer"):
         return ("own", *CROSS_RELATIONS)
     return CROSS_RELATIONS
 
 
 def role_cases(route_index: int, target: str) -> list[tuple[str, str]]:
-    """(persona, relation) pairs of the generated personas for the route at `route_index` of the matrix."""
+    """(persona, relation) pairs of the generated personas for a route: every role kind on every relation (the
+    issue asks for the full product, so no kind stands in for another). `route_index` is kept for callers."""
     pairs = []
     for members in CLASSES:
         if target in ("org", "member", "transfer"):
-            relations = role_relations(members[0], target)
-            pairs += [(members[(route_index + i) % len(members)], rel) for i, rel in enumerate(relations)]
+            pairs += [(persona, rel) for persona in members for rel in role_relations(persona, target)]
         elif target == "list" or members[0] in DUTY_PERSONAS:
             # What a list may name depends on the role; a page of the caller's own (target "none") shows rows
             # only to a role that sees them, so only a role that may see no member is sent to each.
-            pairs.append((members[route_index % len(members)], "own"))
+            pairs += [(persona, "own") for persona in members]
     return pairs
 
 
