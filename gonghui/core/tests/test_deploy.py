@@ -155,7 +155,8 @@ def test_an_uploaded_roster_is_never_served_at_any_guessed_address(world, client
         for url in guesses:
             response = client.get(url)
             # the admin sends the anonymous to sign in and refuses a signed-in cadre (403) before any path
-            assert response.status_code == 404 or (response.status_code in (302, 403) and url.startswith("/admin/")), url
+            refused_by_admin = response.status_code in (302, 403) and url.startswith("/admin/")
+            assert response.status_code == 404 or refused_by_admin, url
             assert content not in b"".join(getattr(response, "streaming_content", [response.content])), url
 
 
