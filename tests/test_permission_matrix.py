@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
-from gonghui.core.testing import matrix, matrix_roles
+from gonghui.core.testing import matrix, matrix_roles, matrix_run
 
 ROUTES = matrix.load_routes()
 CASES = matrix.cases(ROUTES)
@@ -24,7 +24,7 @@ def matrix_world(django_db_setup, django_db_blocker):
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_route_scoping(case, matrix_world, db, client):
-    matrix.check(client, matrix_world, case)
+    matrix_run.check(client, matrix_world, case)
 
 
 def test_every_console_portal_and_api_route_is_in_the_matrix():
@@ -75,7 +75,7 @@ def test_the_matrix_fails_a_scoped_page_that_answers_where_it_should_not(matrix_
     monkeypatch.setattr(matrix, "expectation", lambda case: matrix.HIDDEN)
 
     with pytest.raises(AssertionError, match="out of scope must answer like a missing row"):
-        matrix.check(client, matrix_world, matrix.Case(_ORG_DETAIL, "county_cadre", "own"))
+        matrix_run.check(client, matrix_world, matrix.Case(_ORG_DETAIL, "county_cadre", "own"))
 
 
 def test_the_matrix_fails_a_write_that_goes_through_where_it_should_be_refused(matrix_world, db, client,
@@ -83,21 +83,21 @@ def test_the_matrix_fails_a_write_that_goes_through_where_it_should_be_refused(m
     monkeypatch.setattr(matrix, "expectation", lambda case: matrix.DENIED)
 
     with pytest.raises(AssertionError, match="must be refused"):
-        matrix.check(client, matrix_world, matrix.Case(_ORG_UPDATE, "county_cadre", "own"))
+        matrix_run.check(client, matrix_world, matrix.Case(_ORG_UPDATE, "county_cadre", "own"))
 
 
 def test_the_matrix_finds_foreign_names_in_a_json_list(matrix_world, db, client, monkeypatch):
     monkeypatch.setattr(matrix, "foreign_strings", lambda world, case: ["张伟"])
 
     with pytest.raises(AssertionError, match="names rows outside the scope"):
-        matrix.check(client, matrix_world, matrix.Case(_MEMBER_LIST, "county_cadre", "own"))
+        matrix_run.check(client, matrix_world, matrix.Case(_MEMBER_LIST, "county_cadre", "own"))
 
 
 def test_the_matrix_finds_plaintext_numbers(matrix_world, db, client, monkeypatch):
     monkeypatch.setattr(matrix, "secret_strings", lambda world: [matrix_world.worker_member.name])
 
     with pytest.raises(AssertionError, match="plaintext ID or phone numbers"):
-        matrix.check(client, matrix_world, matrix.Case(_MEMBER_LIST, "county_cadre", "own"))
+        matrix_run.check(client, matrix_world, matrix.Case(_MEMBER_LIST, "county_cadre", "own"))
 
 
 def test_a_route_setup_makes_the_row_the_case_acts_on(matrix_world, db, client):
@@ -106,7 +106,7 @@ def test_a_route_setup_makes_the_row_the_case_acts_on(matrix_world, db, client):
                          setup=lambda world, org: world.sibling_county)
 
     with pytest.raises(AssertionError, match="refused where it should be allowed"):
-        matrix.check(client, matrix_world, matrix.Case(route, "county_cadre", "own"))
+        matrix_run.check(client, matrix_world, matrix.Case(route, "county_cadre", "own"))
 
 
 # --- the cross-scope cases generated from the role kinds (gonghui.core.testing.matrix_roles) -----------------
@@ -157,8 +157,8 @@ def test_a_role_that_sees_no_member_counts_every_member_as_foreign(matrix_world)
 def test_the_matrix_fails_a_duty_that_reads_a_member_of_its_own_subtree(matrix_world, db, client, monkeypatch):
     duty = sorted(matrix.DUTY_PERSONAS)[0]
     case = matrix.Case(_MEMBER_GET, duty, "own")
-    matrix.check(client, matrix_world, case)  # refused: passes
+    matrix_run.check(client, matrix_world, case)  # refused: passes
     monkeypatch.setitem(matrix_world.tokens, duty, matrix_world.tokens["county_cadre"])
 
     with pytest.raises(AssertionError, match="must be refused"):
-        matrix.check(client, matrix_world, case)
+        matrix_run.check(client, matrix_world, case)

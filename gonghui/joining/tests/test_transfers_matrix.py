@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.test.utils import override_settings
 
-from gonghui.core.testing import matrix
+from gonghui.core.testing import matrix, matrix_run
 from gonghui.joining.choices import TransferSide
 from gonghui.joining.models import Transfer
 
@@ -67,7 +67,7 @@ def test_the_matrix_fails_a_route_that_lets_the_sending_side_accept(matrix_world
     monkeypatch.setattr("gonghui.joining.services.transfers.can_decide_transfer", lambda actor, transfer: True)
 
     with pytest.raises(AssertionError, match="out of scope must answer like a missing row"):
-        matrix.check(client, matrix_world, matrix.Case(_ACCEPT, "county_cadre", "outgoing"))
+        matrix_run.check(client, matrix_world, matrix.Case(_ACCEPT, "county_cadre", "outgoing"))
 
 
 def test_the_matrix_fails_a_declaration_that_the_sending_side_may_accept(matrix_world, db, client):
@@ -75,7 +75,7 @@ def test_the_matrix_fails_a_declaration_that_the_sending_side_may_accept(matrix_
                          acting=("receiving", "sending"), kwargs=lambda transfer: {"transfer_id": transfer.pk})
 
     with pytest.raises(AssertionError, match="refused where it should be allowed"):
-        matrix.check(client, matrix_world, matrix.Case(route, "county_cadre", "outgoing"))
+        matrix_run.check(client, matrix_world, matrix.Case(route, "county_cadre", "outgoing"))
 
 
 def test_the_matrix_fails_a_transfer_list_that_shows_another_scopes_transfer(matrix_world, db, client,
@@ -85,7 +85,7 @@ def test_the_matrix_fails_a_transfer_list_that_shows_another_scopes_transfer(mat
     monkeypatch.setitem(router.DIRECTIONS, "", lambda actor, status: Transfer.objects.order_by("pk"))
 
     with pytest.raises(AssertionError, match="names rows outside the scope"):
-        matrix.check(client, matrix_world, matrix.Case(_LIST, "county_cadre", "own"))
+        matrix_run.check(client, matrix_world, matrix.Case(_LIST, "county_cadre", "own"))
 
 
 def test_a_transfer_route_with_an_unknown_half_is_refused():
